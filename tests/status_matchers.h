@@ -3,9 +3,12 @@
 #ifndef HANDOVER_TESTS_STATUS_MATCHERS_H_
 #define HANDOVER_TESTS_STATUS_MATCHERS_H_
 
+#include <ostream>
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/status_macros.h"
+#include "crypto/envelope_errors.h"
 #include "gtest/gtest.h"
 
 #define ASSERT_OK(expr)                           \
@@ -29,6 +32,13 @@ const absl::Status& StatusOf(const absl::StatusOr<T>& s) {
 }
 
 }  // namespace handover::testing
+
+namespace handover::crypto {
+// Lets GoogleTest print failure reasons by name.
+inline void PrintTo(EnvelopeFailure failure, std::ostream* os) {
+  *os << FailureName(failure);
+}
+}  // namespace handover::crypto
 
 // Asserts a StatusOr is OK and moves its value into `lhs`.
 #define ASSERT_OK_AND_ASSIGN(lhs, expr)                             \

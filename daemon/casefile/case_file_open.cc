@@ -72,7 +72,7 @@ class StagingWriter final : public PartHandler {
 
   absl::Status OnPartData(absl::string_view data) override {
     if (current_.kind == PartKind::kBundle) {
-      bundle_bytes_.append(data);
+      bundle_bytes_.append(data.data(), data.size());
       return absl::OkStatus();
     }
     while (!data.empty()) {
