@@ -128,7 +128,8 @@ absl::Status CheckAttachmentList(const handover::v1::CaseBundle& bundle,
   for (size_t i = 0; i < parts.size(); ++i) {
     const auto& listed = bundle.attachments(static_cast<int>(i));
     if (listed.name() != parts[i].name ||
-        listed.size_bytes() != parts[i].size) {
+        listed.size_bytes() != parts[i].size ||
+        listed.media_type() != parts[i].media_type) {
       return Malformed(
           absl::StrCat("attachment ", i, " differs from the bundle's list"));
     }
@@ -171,6 +172,11 @@ absl::StatusOr<OpenedCaseFile> OpenCaseFile(
   ASSIGN_OR_RETURN(std::unique_ptr<InputFile> file, InputFile::Open(in_path));
   ASSIGN_OR_RETURN(auto opener, crypto::EnvelopeOpener::Open(
                                     file.get(), recipient, sender, options));
+  if (opener->header().content_type != crypto::kCaseBundleContentType) {
+    return Malformed(absl::StrCat("content type ",
+                                  opener->header().content_type,
+                                  " is not a case bundle"));
+  }
   ASSIGN_OR_RETURN(StagingDirectory staging, StagingDirectory::Create(out_dir));
   StagingWriter writer(staging.path());
   PayloadReader reader(&writer);
@@ -188,8 +194,9 @@ absl::StatusOr<OpenedCaseFile> OpenCaseFile(
 
   OpenedCaseFile result;
   result.header = opener->header();
-  ASSIGN_OR_RETURN(result.bundle,
-                   bundle::ParseBundleBinary(writer.bundle_bytes()));
+  auto parsed = bundle::ParseBundleBinary(writer.bundle_bytes());
+  if (!parsed.ok()) return Malformed(parsed.status().message());
+  result.bundle = *std::move(parsed);
   RETURN_IF_ERROR(CheckAttachmentList(result.bundle, writer.attachments()));
   result.attachments = writer.attachments();
   ASSIGN_OR_RETURN(std::string json, bundle::BundleToJson(result.bundle));

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/posix_error.h"
+#include "common/status_macros.h"
 
 namespace handover {
 namespace {
@@ -115,11 +116,9 @@ absl::StatusOr<std::string> ReadFileBounded(const std::string& path,
   return out;
 }
 
-absl::Status CheckSecretFileMode(const std::string& path) {
-  struct stat st;
-  if (lstat(path.c_str(), &st) != 0) {
-    return PosixError(absl::StrCat("stat ", path), errno);
-  }
+namespace {
+
+absl::Status CheckSecretStat(const std::string& path, const struct stat& st) {
   if (!S_ISREG(st.st_mode)) {
     return absl::PermissionDeniedError(
         absl::StrCat(path, " is not a regular file"));
@@ -134,6 +133,43 @@ absl::Status CheckSecretFileMode(const std::string& path) {
         absl::StrCat(path, " is owned by another user"));
   }
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckSecretFileMode(const std::string& path) {
+  struct stat st;
+  if (lstat(path.c_str(), &st) != 0) {
+    return PosixError(absl::StrCat("stat ", path), errno);
+  }
+  return CheckSecretStat(path, st);
+}
+
+absl::StatusOr<std::string> ReadSecretFileBounded(const std::string& path,
+                                                  uint64_t max_bytes) {
+  // O_NOFOLLOW and fstat check the very file that is read, so it cannot be
+  // swapped for a link or a looser file between the check and the read.
+  int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ELOOP) {
+      return absl::PermissionDeniedError(
+          absl::StrCat(path, " is a symbolic link; secret keys must not be"));
+    }
+    return PosixError(absl::StrCat("open ", path), errno);
+  }
+  InputFile file(path, fd, 0);  // owns fd from here
+  struct stat st;
+  if (fstat(fd, &st) != 0)
+    return PosixError(absl::StrCat("stat ", path), errno);
+  RETURN_IF_ERROR(CheckSecretStat(path, st));
+  if (static_cast<uint64_t>(st.st_size) > max_bytes) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "%s is %d bytes; the limit is %d", path, st.st_size, max_bytes));
+  }
+  std::string out(static_cast<size_t>(st.st_size), '\0');
+  ASSIGN_OR_RETURN(size_t n, file.Read(out.data(), out.size()));
+  out.resize(n);
+  return out;
 }
 
 absl::StatusOr<std::unique_ptr<InputFile>> InputFile::Open(

@@ -62,6 +62,11 @@ absl::StatusOr<std::string> ReadFileBounded(const std::string& path,
 // user with no group or other permission bits (mode 0600 or stricter).
 absl::Status CheckSecretFileMode(const std::string& path);
 
+// Reads a secret file through one descriptor opened with O_NOFOLLOW, after
+// the same checks as CheckSecretFileMode on that descriptor.
+absl::StatusOr<std::string> ReadSecretFileBounded(const std::string& path,
+                                                  uint64_t max_bytes);
+
 // A file opened for sequential reading. Owns its descriptor.
 class InputFile final : public ByteSource {
  public:
@@ -77,6 +82,8 @@ class InputFile final : public ByteSource {
   const std::string& path() const { return path_; }
 
  private:
+  friend absl::StatusOr<std::string> ReadSecretFileBounded(const std::string&,
+                                                           uint64_t);
   InputFile(std::string path, int fd, uint64_t size)
       : path_(std::move(path)), fd_(fd), size_(size) {}
   std::string path_;

@@ -149,8 +149,8 @@ absl::StatusOr<SecretIdentity> LoadSecretIdentity(const std::string& path) {
   std::string file = std::filesystem::is_directory(path, ec)
                          ? JoinPath(path, kSecretKeyFileName)
                          : path;
-  RETURN_IF_ERROR(CheckSecretFileMode(file));
-  ASSIGN_OR_RETURN(std::string bytes, ReadFileBounded(file, kMaxKeyFileBytes));
+  ASSIGN_OR_RETURN(std::string bytes,
+                   ReadSecretFileBounded(file, kMaxKeyFileBytes));
   absl::StatusOr<SecretIdentity> identity = ParseSecretKeyFile(bytes);
   Wipe(bytes.data(), bytes.size());
   if (!identity.ok()) return Annotate(identity.status(), file);

@@ -212,12 +212,15 @@ absl::StatusOr<bool> EnvelopeOpener::Next(std::string* plaintext) {
     return Fail(absl::StatusCode::kDataLoss, EnvelopeFailure::kChunkAuthFailed,
                 absl::StrCat("chunk ", index, " fails authentication"));
   }
-  const bool final_tag = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
-  if (final_tag != last) {
+  // Only MESSAGE then one FINAL is canonical; PUSH and REKEY are refused.
+  const unsigned char want =
+      last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
+           : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
+  if (tag != want) {
     return Fail(absl::StatusCode::kDataLoss, EnvelopeFailure::kBadStreamTag,
                 last ? "the last chunk lacks the final tag"
                      : absl::StrCat("chunk ", index,
-                                    " carries the final tag too early"));
+                                    " carries a tag other than MESSAGE"));
   }
   ++s.next_index;
   if (!last) return false;

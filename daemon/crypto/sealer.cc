@@ -147,9 +147,10 @@ absl::Status EnvelopeSealer::EmitChunk(bool final) {
   const size_t cipher_len = s.buffered + kChunkOverheadBytes;
   s.frame.resize(kFrameIndexBytes + cipher_len);
   auto* out = reinterpret_cast<unsigned char*>(s.frame.data());
-  if (s.next_index > UINT32_MAX) {
+  // Indexes stop at 2^32 - 2 so the chunk count fits the header's rule.
+  if (s.next_index > UINT32_MAX - 1) {
     return absl::ResourceExhaustedError(
-        "plaintext needs more than 2^32 chunks");
+        "plaintext needs more than 2^32 - 1 chunks");
   }
   StoreU32(static_cast<uint32_t>(s.next_index), out);
   const unsigned char tag =

@@ -201,7 +201,45 @@ TEST_F(CaseFileTest, MalformedProtobufBundleIsRejected) {
   auto opened = Open(env, tmp_.path() + "/opened");
   EXPECT_EQ(opened.status().code(), absl::StatusCode::kInvalidArgument)
       << opened.status();
+  EXPECT_EQ(crypto::FailureOf(opened.status()),
+            crypto::EnvelopeFailure::kMalformedPayload);
   EXPECT_FALSE(fs::exists(tmp_.path() + "/opened"));
+}
+
+TEST_F(CaseFileTest, OtherContentTypesAreNotCaseFiles) {
+  auto file = AtomicFile::Create(tmp_.path() + "/text.hov", 0600);
+  ASSERT_OK(file.status());
+  crypto::SealOptions options;
+  options.created_at = kNow;
+  options.content_type = "text/plain";
+  ASSERT_OK_AND_ASSIGN(auto sealer, crypto::EnvelopeSealer::Create(
+                                        *sender_, {reader_->public_identity()},
+                                        options, file->get()));
+  ASSERT_OK(sealer->Write("just text"));
+  ASSERT_OK(sealer->Finish().status());
+  ASSERT_OK((*file)->Commit());
+  auto opened = Open(tmp_.path() + "/text.hov", tmp_.path() + "/opened");
+  EXPECT_EQ(crypto::FailureOf(opened.status()),
+            crypto::EnvelopeFailure::kMalformedPayload);
+  EXPECT_FALSE(fs::exists(tmp_.path() + "/opened"));
+}
+
+TEST_F(CaseFileTest, AttachmentMediaTypeMustMatchTheList) {
+  handover::v1::CaseBundle lying = bundle_;
+  auto* a = lying.add_attachments();
+  a->set_name("photo.jpg");
+  a->set_size_bytes(1);
+  a->set_media_type("application/pdf");
+  std::string bundle_bytes;
+  ASSERT_TRUE(lying.SerializeToString(&bundle_bytes));
+  const std::string env = SealRawPayload(
+      *sender_, reader_->public_identity(),
+      RawPart(PartKind::kBundle, "", std::string(kBundleMediaType),
+              bundle_bytes) +
+          RawPart(PartKind::kAttachment, "photo.jpg", "image/png", "x"),
+      tmp_.path() + "/lying.hov");
+  EXPECT_EQ(crypto::FailureOf(Open(env, tmp_.path() + "/opened").status()),
+            crypto::EnvelopeFailure::kMalformedPayload);
 }
 
 TEST_F(CaseFileTest, PathTraversalFromASenderIsRejected) {

@@ -219,6 +219,17 @@ TEST_F(TamperTest, MissingFinalTagFails) {
             EnvelopeFailure::kBadStreamTag);
 }
 
+TEST_F(TamperTest, NonCanonicalTagFails) {
+  // PUSH (or REKEY) on a middle chunk is not part of the format.
+  std::vector<std::string> chunks(3, std::string(kDefaultChunkSize, 'X'));
+  chunks.push_back(std::string(100, 'Y'));
+  std::string e = ForgeCiphertext(
+      chunks, {0, crypto_secretstream_xchacha20poly1305_TAG_PUSH, 0,
+               crypto_secretstream_xchacha20poly1305_TAG_FINAL});
+  EXPECT_EQ(OpenAsAlice(e, absl::StatusCode::kDataLoss),
+            EnvelopeFailure::kBadStreamTag);
+}
+
 TEST_F(TamperTest, OutsiderIsNotARecipient) {
   ASSERT_OK_AND_ASSIGN(SecretIdentity outsider,
                        SecretIdentity::Generate("west-midlands-police"));

@@ -70,6 +70,15 @@ TEST_F(KeyFileTest, LoosePermissionsAreRefused) {
   EXPECT_OK(LoadSecretIdentity(dir_).status());
 }
 
+TEST_F(KeyFileTest, SymlinkedSecretKeyIsRefused) {
+  ASSERT_OK_AND_ASSIGN(SecretIdentity id, SecretIdentity::Generate("a"));
+  ASSERT_OK(WriteKeyDirectory(dir_, id));
+  const std::string link = tmp_.path() + "/link.key";
+  ASSERT_EQ(symlink((dir_ + "/secret.key").c_str(), link.c_str()), 0);
+  EXPECT_EQ(LoadSecretIdentity(link).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
 TEST_F(KeyFileTest, CorruptSecretKeyIsDataLoss) {
   ASSERT_OK_AND_ASSIGN(SecretIdentity id, SecretIdentity::Generate("a"));
   ASSERT_OK(WriteKeyDirectory(dir_, id));
