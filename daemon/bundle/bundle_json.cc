@@ -310,11 +310,11 @@ class StrictJsonScanner {
       return absl::OkStatus();
     }
     if (e != 'u') return Error("invalid escape in a string");
-    char32_t cp;
+    char32_t cp = 0;
     RETURN_IF_ERROR(ScanHex4(&cp));
     if (cp >= 0xdc00 && cp <= 0xdfff) return Error("unpaired surrogate escape");
     if (cp >= 0xd800 && cp <= 0xdbff) {
-      char32_t low;
+      char32_t low = 0;
       if (in_.substr(pos_, 2) != "\\u") {
         return Error("unpaired surrogate escape");
       }
