@@ -1,0 +1,101 @@
+// `handover`: the command-line tool for keys, offline sealing and opening,
+// and envelope inspection. Exit codes: 0 success, 1 failure, 2 usage error.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "cli_output.h"
+#include "commands/command.h"
+#include "commands/inspect.h"
+#include "commands/keygen.h"
+#include "commands/open.h"
+#include "commands/seal.h"
+#include "commands/version.h"
+#include "crypto/sodium_util.h"
+#include "help_formatter.h"
+#include "version_string.h"
+
+namespace handover::cli {
+namespace {
+
+constexpr char kDescription[] =
+    "handover moves children's case records between agencies, signed and "
+    "end-to-end encrypted. This tool makes agency keys, seals a case bundle "
+    "and its attachments into an envelope file for named recipients, opens "
+    "an envelope addressed to you, and shows an envelope's header without a "
+    "key. Run `handover COMMAND --help` for each command's options.";
+
+constexpr char kFooter[] =
+    "Example:\n"
+    "  handover keygen --agency stockport-cs --out keys/stockport-cs\n"
+    "  handover seal --key keys/stockport-cs --to birmingham-cs.pub "
+    "--in bundle.json --out transfer.hov\n"
+    "  handover inspect transfer.hov\n"
+    "\n"
+    "Exit status: 0 success, 1 failure, 2 usage error.";
+
+// The deepest subcommand the parser reached, or the top-level app.
+const CLI::App* ChosenApp(const CLI::App& app) {
+  const CLI::App* chosen = &app;
+  for (const CLI::App* sub : app.get_subcommands()) chosen = sub;
+  return chosen;
+}
+
+int ReportUsageError(const CLI::App& app, const CLI::ParseError& e) {
+  const CLI::App* chosen = ChosenApp(app);
+  const std::string name = chosen == &app ? "" : chosen->get_name();
+  const std::string help = name.empty()
+                               ? "handover --help"
+                               : absl::StrCat("handover ", name, " --help");
+  PrintErrorLine(name, absl::StrCat(e.what(), " (see '", help, "')"));
+  return kExitUsage;
+}
+
+int RunChosen(const std::vector<Command>& commands) {
+  const Command* chosen = nullptr;
+  for (const Command& command : commands) {
+    if (command.app->parsed()) chosen = &command;
+  }
+  if (chosen == nullptr) {
+    PrintErrorLine("",
+                   "a command is required: keygen, seal, open, inspect or "
+                   "version (see 'handover --help')");
+    return kExitUsage;
+  }
+  if (absl::Status s = crypto::InitSodium(); !s.ok()) {
+    PrintErrorLine(chosen->app->get_name(), s.message());
+    return kExitFailure;
+  }
+  if (absl::Status s = chosen->run(); !s.ok()) {
+    PrintErrorLine(chosen->app->get_name(), s.message());
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app(kDescription, "handover");
+  app.formatter(std::make_shared<HelpFormatter>());
+  app.footer(kFooter);
+  app.set_version_flag("--version", absl::StrCat("handover ", kVersion));
+  app.require_subcommand(0, 1);
+  std::vector<Command> commands = {
+      AddKeygenCommand(&app), AddSealCommand(&app), AddOpenCommand(&app),
+      AddInspectCommand(&app), AddVersionCommand(&app)};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+      return app.exit(e);  // --help or --version, printed on stdout
+    }
+    return ReportUsageError(app, e);
+  }
+  return RunChosen(commands);
+}
+
+}  // namespace
+}  // namespace handover::cli
+
+int main(int argc, char** argv) { return handover::cli::Main(argc, argv); }
