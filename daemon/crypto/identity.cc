@@ -36,17 +36,7 @@ absl::Status ValidateAgencyId(absl::string_view id) {
 }
 
 std::string KeyIdOf(absl::string_view public_key) {
-  unsigned char out[kKeyIdBytes];
-  crypto_generichash_state state;
-  crypto_generichash_init(&state, nullptr, 0, sizeof out);
-  crypto_generichash_update(
-      &state, reinterpret_cast<const unsigned char*>(kKeyIdContext.data()),
-      kKeyIdContext.size());
-  crypto_generichash_update(
-      &state, reinterpret_cast<const unsigned char*>(public_key.data()),
-      public_key.size());
-  crypto_generichash_final(&state, out, sizeof out);
-  return std::string(reinterpret_cast<const char*>(out), sizeof out);
+  return ContextHash(kKeyIdContext, public_key, kKeyIdBytes);
 }
 
 std::string ToHex(absl::string_view bytes) {

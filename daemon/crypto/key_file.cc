@@ -9,6 +9,7 @@
 #include "common/byte_io.h"
 #include "common/file_util.h"
 #include "common/status_macros.h"
+#include "crypto/sodium_util.h"
 
 namespace handover::crypto {
 namespace {
@@ -20,16 +21,7 @@ constexpr size_t kCheckBytes = 16;
 constexpr absl::string_view kCheckContext = "handover/v1/key-file";
 
 std::string Checksum(absl::string_view body) {
-  unsigned char out[kCheckBytes];
-  crypto_generichash_state state;
-  crypto_generichash_init(&state, nullptr, 0, sizeof out);
-  crypto_generichash_update(
-      &state, reinterpret_cast<const unsigned char*>(kCheckContext.data()),
-      kCheckContext.size());
-  crypto_generichash_update(
-      &state, reinterpret_cast<const unsigned char*>(body.data()), body.size());
-  crypto_generichash_final(&state, out, sizeof out);
-  return std::string(reinterpret_cast<const char*>(out), sizeof out);
+  return ContextHash(kCheckContext, body, kCheckBytes);
 }
 
 // Checks magic, version and checksum, and returns the bytes between the
