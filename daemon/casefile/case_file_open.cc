@@ -167,7 +167,10 @@ absl::Status Publish(StagingDirectory* staging, const std::string& out_dir) {
 absl::StatusOr<OpenedCaseFile> OpenCaseFile(
     const std::string& in_path, const crypto::SecretIdentity& recipient,
     const crypto::PublicIdentity& sender, const crypto::OpenOptions& options,
-    const std::string& out_dir, const ProgressFn& progress) {
+    const std::string& requested_out_dir, const ProgressFn& progress) {
+  // "out/" must stage beside "out", not inside it.
+  std::string out_dir = requested_out_dir;
+  while (out_dir.size() > 1 && out_dir.back() == '/') out_dir.pop_back();
   RETURN_IF_ERROR(CheckOutputDirectory(out_dir));
   ASSIGN_OR_RETURN(std::unique_ptr<InputFile> file, InputFile::Open(in_path));
   ASSIGN_OR_RETURN(auto opener, crypto::EnvelopeOpener::Open(

@@ -103,6 +103,14 @@ TEST_F(CaseFileTest, RoundTripWritesBundleAndAttachments) {
   EXPECT_EQ(st.st_mode & 0777, 0700u);
 }
 
+TEST_F(CaseFileTest, OutputDirectoryMayEndInASlash) {
+  const std::string env = tmp_.path() + "/case.hov";
+  ASSERT_OK(Seal(env).status());
+  ASSERT_OK(Open(env, tmp_.path() + "/opened/").status());
+  EXPECT_TRUE(fs::exists(tmp_.path() + "/opened/attachments/photo.jpg"));
+  ExpectOnly({"photo.jpg", "empty.txt", "case.hov", "opened"});
+}
+
 TEST_F(CaseFileTest, BundleEntriesKeepTheirLabels) {
   auto* listed = request_.bundle.add_attachments();
   listed->set_name("photo.jpg");
