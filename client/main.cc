@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "cli_output.h"
 #include "commands/command.h"
+#include "commands/directory.h"
 #include "commands/inspect.h"
 #include "commands/keygen.h"
 #include "commands/open.h"
@@ -83,7 +84,8 @@ int Main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   std::vector<Command> commands = {
       AddKeygenCommand(&app), AddSealCommand(&app), AddOpenCommand(&app),
-      AddInspectCommand(&app), AddVersionCommand(&app)};
+      AddInspectCommand(&app), AddVersionCommand(&app),
+      AddDirectoryCommand(&app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
