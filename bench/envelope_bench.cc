@@ -106,7 +106,8 @@ const absl::Time kCreatedAt = absl::FromUnixSeconds(1700000000);
 
 crypto::SealOptions BenchSealOptions() {
   crypto::SealOptions options;
-  options.created_at = kCreatedAt;
+  static const FakeClock clock(kCreatedAt);
+  options.clock = &clock;
   return options;
 }
 

@@ -61,8 +61,8 @@ int RunChosen(const std::vector<Command>& commands) {
   }
   if (chosen == nullptr) {
     PrintErrorLine("",
-                   "a command is required: keygen, seal, open, inspect or "
-                   "version (see 'handover --help')");
+                   "a command is required (see 'handover --help' for the "
+                   "list)");
     return kExitUsage;
   }
   if (absl::Status s = crypto::InitSodium(); !s.ok()) {
@@ -83,9 +83,9 @@ int Main(int argc, char** argv) {
   app.set_version_flag("--version", absl::StrCat("handover ", kVersion));
   app.require_subcommand(0, 1);
   std::vector<Command> commands = {
-      AddKeygenCommand(&app), AddSealCommand(&app), AddOpenCommand(&app),
-      AddInspectCommand(&app), AddVersionCommand(&app),
-      AddDirectoryCommand(&app)};
+      AddKeygenCommand(&app),  AddSealCommand(&app),
+      AddOpenCommand(&app),    AddInspectCommand(&app),
+      AddVersionCommand(&app), AddDirectoryCommand(&app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

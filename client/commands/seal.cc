@@ -25,9 +25,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The label for an attached file the bundle does not list.
-constexpr char kDefaultLabel[] = "attachment";
-
 struct SealCommandOptions {
   std::string key;
   std::vector<std::string> to;
@@ -64,8 +61,9 @@ absl::StatusOr<std::vector<casefile::AttachmentInput>> AttachmentInputs(
 
 // Lists every attachment in the bundle as SealCaseFile will, so validation
 // sees the final list: entries the bundle already has keep their label and
-// description, and files it does not list get kDefaultLabel. Error messages
-// name files, never attachment names, which may contain a child's name.
+// description, and files it does not list get
+// casefile::kUnlistedAttachmentLabel. Error messages name files, never
+// attachment names, which may contain a child's name.
 absl::Status CompleteAttachments(const std::string& bundle_path,
                                  std::vector<casefile::AttachmentInput>* inputs,
                                  handover::v1::CaseBundle* bundle) {
@@ -83,7 +81,7 @@ absl::Status CompleteAttachments(const std::string& bundle_path,
       entry = it->second;
       listed.erase(it);
     } else {
-      entry.set_label(kDefaultLabel);
+      entry.set_label(std::string(casefile::kUnlistedAttachmentLabel));
     }
     in.media_type = entry.media_type().empty() ? GuessMediaType(in.name)
                                                : entry.media_type();
@@ -128,7 +126,6 @@ absl::StatusOr<casefile::SealRequest> BuildRequest(
   RETURN_IF_ERROR(
       NameFile(bundle::ValidateBundle(request.bundle), {options.in_path}));
   ASSIGN_OR_RETURN(request.options.time_to_live, ParseDuration(options.ttl));
-  request.options.created_at = SystemClock::Get().Now();
   return request;
 }
 

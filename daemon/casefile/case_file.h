@@ -31,6 +31,9 @@ struct AttachmentInput {
   std::string media_type = "application/octet-stream";
 };
 
+// The label given to an attached file that the bundle does not list.
+inline constexpr absl::string_view kUnlistedAttachmentLabel = "attachment";
+
 struct SealRequest {
   handover::v1::CaseBundle bundle;
   std::vector<AttachmentInput> attachments;

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "bundle/attachment_name.h"
+#include "bundle/bundle_validate.h"
 #include "casefile/case_file.h"
 #include "casefile/payload_format.h"
 #include "common/file_util.h"
@@ -39,8 +40,9 @@ absl::StatusOr<std::vector<OpenedInput>> OpenAttachments(
           absl::StrCat("attachment ", in.path, ": ", s.message()));
     }
     if (!names.insert(o.input.name).second) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("two attachments are named ", o.input.name));
+      // Names can identify a child, so the message gives the path instead.
+      return absl::InvalidArgumentError(absl::StrCat(
+          "attachment ", in.path, " has the same name as an earlier one"));
     }
     ASSIGN_OR_RETURN(o.file, InputFile::Open(in.path));
     opened.push_back(std::move(o));
@@ -59,6 +61,8 @@ absl::Status CompleteAttachmentList(const std::vector<OpenedInput>& files,
     if (auto it = listed.find(f.input.name); it != listed.end()) {
       entry = it->second;
       listed.erase(it);
+    } else {
+      entry.set_label(std::string(kUnlistedAttachmentLabel));
     }
     entry.set_name(f.input.name);
     entry.set_media_type(f.input.media_type);
@@ -67,8 +71,8 @@ absl::Status CompleteAttachmentList(const std::vector<OpenedInput>& files,
   }
   if (!listed.empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("the bundle lists attachment ", listed.begin()->first,
-                     " but no such file was given"));
+        absl::StrCat("the bundle lists ", listed.size(),
+                     " attachment(s) with no matching file given to attach"));
   }
   return absl::OkStatus();
 }
@@ -115,6 +119,8 @@ absl::StatusOr<crypto::EnvelopeHeader> SealCaseFile(
                    OpenAttachments(request.attachments));
   handover::v1::CaseBundle bundle = request.bundle;
   RETURN_IF_ERROR(CompleteAttachmentList(files, &bundle));
+  // Nothing leaves that a receiver would reject as invalid.
+  RETURN_IF_ERROR(bundle::ValidateBundle(bundle));
   std::string bundle_bytes;
   if (!bundle.SerializeToString(&bundle_bytes)) {
     return absl::InternalError("could not serialise the bundle");

@@ -105,8 +105,9 @@ absl::StatusOr<std::unique_ptr<EnvelopeSealer>> EnvelopeSealer::Create(
   }
   h.sender_id = sender.agency_id();
   h.sender_key_id = sender.public_identity().sign_key_id();
-  h.created_at = absl::ToUnixSeconds(options.created_at);
-  h.expires_at = absl::ToUnixSeconds(options.created_at + options.time_to_live);
+  const absl::Time now = options.clock->Now();
+  h.created_at = absl::ToUnixSeconds(now);
+  h.expires_at = absl::ToUnixSeconds(now + options.time_to_live);
   h.content_type = options.content_type;
   h.chunk_size = options.chunk_size;
   for (const PublicIdentity& r : recipients) {

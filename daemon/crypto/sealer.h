@@ -21,6 +21,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/byte_stream.h"
+#include "common/clock.h"
 #include "crypto/envelope_format.h"
 #include "crypto/identity.h"
 
@@ -32,7 +33,8 @@ inline constexpr absl::string_view kCaseBundleContentType =
 struct SealOptions {
   // 16 bytes; empty means a fresh random id.
   std::string transfer_id;
-  absl::Time created_at = absl::UnixEpoch();
+  // created_at is the clock's time when Create() runs.
+  const Clock* clock = &SystemClock::Get();
   absl::Duration time_to_live = absl::Hours(24 * 5);
   std::string content_type = std::string(kCaseBundleContentType);
   uint32_t chunk_size = kDefaultChunkSize;

@@ -27,7 +27,8 @@ inline std::string PatternBytes(size_t n) {
 inline absl::StatusOr<std::string> SealToString(
     const SecretIdentity& sender, const std::vector<PublicIdentity>& to,
     absl::string_view plaintext, SealOptions options = {}) {
-  if (options.created_at == absl::UnixEpoch()) options.created_at = kSealTime;
+  static const FakeClock seal_clock(kSealTime);
+  if (options.clock == &SystemClock::Get()) options.clock = &seal_clock;
   StringSink sink;
   auto sealer = EnvelopeSealer::Create(sender, to, options, &sink);
   if (!sealer.ok()) return sealer.status();

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "common/byte_stream.h"
+#include "common/clock.h"
 #include "common/status_macros.h"
 
 namespace handover::vectors {
@@ -75,7 +76,9 @@ std::string VectorPlaintext() {
 crypto::SealOptions VectorSealOptions() {
   crypto::SealOptions options;
   options.transfer_id = std::string("0123456789abcdef");
-  options.created_at = absl::FromUnixSeconds(1798761600);  // 2027-01-01Z
+  static const FakeClock* clock =
+      new FakeClock(absl::FromUnixSeconds(1798761600));  // 2027-01-01Z
+  options.clock = clock;
   options.time_to_live = absl::Hours(24 * 5);
   options.chunk_size = 1024;
   return options;
