@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -40,6 +41,10 @@ class ByteWriter {
 class ByteReader {
  public:
   explicit ByteReader(absl::string_view in) : in_(in) {}
+  // The reader keeps a view: a temporary string would dangle.
+  template <typename T,
+            std::enable_if_t<std::is_same_v<T, std::string>, int> = 0>
+  explicit ByteReader(T&&) = delete;
 
   absl::StatusOr<uint8_t> U8(absl::string_view field);
   absl::StatusOr<uint16_t> U16(absl::string_view field);

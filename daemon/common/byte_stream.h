@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -31,6 +32,10 @@ class ByteSink {
 class StringSource final : public ByteSource {
  public:
   explicit StringSource(absl::string_view data) : data_(data) {}
+  // The source keeps a view: a temporary string would dangle.
+  template <typename T,
+            std::enable_if_t<std::is_same_v<T, std::string>, int> = 0>
+  explicit StringSource(T&&) = delete;
   absl::StatusOr<size_t> Read(char* out, size_t n) override;
 
  private:

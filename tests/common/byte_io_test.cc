@@ -30,10 +30,11 @@ TEST(ByteIo, WritesBigEndianAndReadsBack) {
 }
 
 TEST(ByteIo, ReadsNeverPassTheEnd) {
-  ByteReader r(
-      std::string("\x05"
-                  "abc",
-                  4));
+  const std::string input(
+      "\x05"
+      "abc",
+      4);
+  ByteReader r(input);
   auto s = r.Str8("name");
   EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(s.status().message().find("name"), absl::string_view::npos);

@@ -67,7 +67,8 @@ TEST(Vectors, SealingReproducesTheCommittedBytes) {
 
 TEST(Vectors, DescriptionAgreesWithTheEnvelope) {
   const std::string text = VectorFile("vector.txt");
-  StringSource source(VectorFile("envelope.bin"));
+  const std::string envelope = VectorFile("envelope.bin");
+  StringSource source(envelope);
   ASSERT_OK_AND_ASSIGN(crypto::EnvelopeHead head,
                        crypto::ReadEnvelopeHead(&source));
   EXPECT_NE(text.find("signed_header: " + crypto::ToHex(head.signed_header)),
