@@ -37,16 +37,21 @@ constexpr char kFooter[] =
     "\n"
     "Exit status: 0 success, 1 failure, 2 usage error.";
 
-// The deepest subcommand the parser reached, or the top-level app.
-const CLI::App* ChosenApp(const CLI::App& app) {
-  const CLI::App* chosen = &app;
-  for (const CLI::App* sub : app.get_subcommands()) chosen = sub;
-  return chosen;
+// The parsed subcommands from the top down, e.g. "directory sign"; empty
+// when no command was given.
+std::string CommandPath(const CLI::App& app) {
+  std::string path;
+  for (const CLI::App* at = &app;;) {
+    const CLI::App* next = nullptr;
+    for (const CLI::App* sub : at->get_subcommands()) next = sub;
+    if (next == nullptr) return path;
+    absl::StrAppend(&path, path.empty() ? "" : " ", next->get_name());
+    at = next;
+  }
 }
 
 int ReportUsageError(const CLI::App& app, const CLI::ParseError& e) {
-  const CLI::App* chosen = ChosenApp(app);
-  const std::string name = chosen == &app ? "" : chosen->get_name();
+  const std::string name = CommandPath(app);
   const std::string help = name.empty()
                                ? "handover --help"
                                : absl::StrCat("handover ", name, " --help");
@@ -54,7 +59,7 @@ int ReportUsageError(const CLI::App& app, const CLI::ParseError& e) {
   return kExitUsage;
 }
 
-int RunChosen(const std::vector<Command>& commands) {
+int RunChosen(const CLI::App& app, const std::vector<Command>& commands) {
   const Command* chosen = nullptr;
   for (const Command& command : commands) {
     if (command.app->parsed()) chosen = &command;
@@ -66,11 +71,11 @@ int RunChosen(const std::vector<Command>& commands) {
     return kExitUsage;
   }
   if (absl::Status s = crypto::InitSodium(); !s.ok()) {
-    PrintErrorLine(chosen->app->get_name(), s.message());
+    PrintErrorLine(CommandPath(app), s.message());
     return kExitFailure;
   }
   if (absl::Status s = chosen->run(); !s.ok()) {
-    PrintErrorLine(chosen->app->get_name(), s.message());
+    PrintErrorLine(CommandPath(app), s.message());
     return kExitFailure;
   }
   return kExitOk;
@@ -94,7 +99,7 @@ int Main(int argc, char** argv) {
     }
     return ReportUsageError(app, e);
   }
-  return RunChosen(commands);
+  return RunChosen(app, commands);
 }
 
 }  // namespace

@@ -296,14 +296,7 @@ Command AddDirectoryCommand(CLI::App* parent) {
   return {group, [group, subs, options]() -> absl::Status {
             for (const Subcommand& sub : subs) {
               if (!sub.app->parsed()) continue;
-              absl::Status status = sub.run(*options);
-              // main() names a failed command by its app's name; naming the
-              // group "directory sign" makes the line read "handover
-              // directory sign: ...".
-              if (!status.ok()) {
-                group->name(absl::StrCat("directory ", sub.app->get_name()));
-              }
-              return status;
+              return sub.run(*options);
             }
             return absl::InvalidArgumentError("a subcommand is required");
           }};
