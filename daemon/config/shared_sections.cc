@@ -1,0 +1,43 @@
+#include "config/shared_sections.h"
+
+#include "absl/strings/str_cat.h"
+#include "config/config_file.h"
+#include "config/units.h"
+
+namespace handover::config::internal {
+
+void ReadRetryTable(TableReader& root, RetryPolicy* retry) {
+  std::optional<TableReader> table = root.Table("retry", Need::kOptional);
+  if (!table) return;
+  bool have_initial = table->Duration("initial_backoff", Need::kOptional,
+                                      &retry->initial_backoff);
+  bool have_max =
+      table->Duration("max_backoff", Need::kOptional, &retry->max_backoff);
+  table->Number("multiplier", Need::kOptional, 1.0, 10.0, &retry->multiplier);
+  if (retry->initial_backoff > retry->max_backoff) {
+    std::string initial = FormatConfigDuration(retry->initial_backoff);
+    std::string max = FormatConfigDuration(retry->max_backoff);
+    if (have_initial) {
+      table->AddValueProblem(
+          "initial_backoff",
+          absl::StrCat(initial, " is longer than max_backoff (", max, ")"));
+    } else if (have_max) {
+      table->AddValueProblem(
+          "max_backoff", absl::StrCat(max, " is shorter than initial_backoff (",
+                                      initial, ")"));
+    }
+  }
+  table->ReportUnknownKeys();
+}
+
+bool CheckConfigTextSize(absl::string_view text, ProblemList* problems) {
+  if (text.size() <= kMaxConfigFileBytes) return true;
+  problems->Add(
+      0,
+      absl::StrCat("the config is ", text.size(), " bytes; the limit is ",
+                   FormatByteSize(kMaxConfigFileBytes)),
+      absl::StatusCode::kResourceExhausted);
+  return false;
+}
+
+}  // namespace handover::config::internal

@@ -1,0 +1,34 @@
+// Internal to daemon/config: tables and limits that both daemons' configs
+// share.
+#ifndef HANDOVER_CONFIG_SHARED_SECTIONS_H_
+#define HANDOVER_CONFIG_SHARED_SECTIONS_H_
+
+#include <cstdint>
+
+#include "absl/strings/string_view.h"
+#include "config/retry_policy.h"
+#include "config/toml_reader.h"
+
+namespace handover::config::internal {
+
+// Bounds on max_envelope_bytes: a 1KiB envelope holds almost nothing, and
+// more than 1TiB is surely a typo.
+inline constexpr uint64_t kMinEnvelopeBytes = uint64_t{1} << 10;
+inline constexpr uint64_t kMaxEnvelopeBytes = uint64_t{1} << 40;
+
+// The format's ceilings (docs/FORMAT.md §9), which the node's limits may
+// lower but not raise.
+inline constexpr uint64_t kMaxBundleJsonBytes = uint64_t{16} << 20;
+inline constexpr int64_t kMaxAttachments = 1024;
+inline constexpr int64_t kMaxSubmissionsPerMinute = 1'000'000;
+
+// Reads the optional [retry] table of `root` into `retry`.
+void ReadRetryTable(TableReader& root, RetryPolicy* retry);
+
+// True if `text` fits the common budget for config text, else adds a
+// ResourceExhausted problem.
+bool CheckConfigTextSize(absl::string_view text, ProblemList* problems);
+
+}  // namespace handover::config::internal
+
+#endif  // HANDOVER_CONFIG_SHARED_SECTIONS_H_

@@ -1,0 +1,28 @@
+// Helpers for the config tests: splitting a Status into its lines, and a
+// complete, valid set of files for a node or a router in a directory.
+#ifndef HANDOVER_TESTS_CONFIG_CONFIG_TEST_UTIL_H_
+#define HANDOVER_TESTS_CONFIG_CONFIG_TEST_UTIL_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace handover::testing {
+
+// The lines of `status`'s message (empty for OK).
+std::vector<std::string> StatusLines(const absl::Status& status);
+
+// Makes, under `dir`, everything a node config for "stockport-cs" names:
+// keys/ (agency key directory), authority/public.key (trust root), tls/
+// (the demo CA, the agency's certificate and key) and returns the config
+// text, which uses paths relative to `dir` and leaves data/ to be created.
+// Its one client authenticates by the demo case-system certificate.
+std::string WriteNodeSetup(const std::string& dir);
+
+// The same for a router: tls/, authority/public.key and directory.signed.
+std::string WriteRouterSetup(const std::string& dir);
+
+}  // namespace handover::testing
+
+#endif  // HANDOVER_TESTS_CONFIG_CONFIG_TEST_UTIL_H_
