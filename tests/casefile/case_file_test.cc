@@ -28,10 +28,9 @@ class CaseFileTest : public ::testing::Test {
     ASSERT_OK_AND_ASSIGN(reader_,
                          crypto::SecretIdentity::Generate("birmingham-cs"));
     // The sample bundle, less its attachments: each test attaches its own.
-    ASSERT_OK_AND_ASSIGN(bundle_,
-                         bundle::ReadBundleJsonFile(
-                             std::string(HANDOVER_SOURCE_DIR) +
-                             "/docs/examples/child-bundle.json"));
+    ASSERT_OK_AND_ASSIGN(bundle_, bundle::ReadBundleJsonFile(
+                                      std::string(HANDOVER_SOURCE_DIR) +
+                                      "/docs/examples/child-bundle.json"));
     bundle_.clear_attachments();
     bundle_.mutable_identity()->clear_photo_attachment();
     photo_ = Write("photo.jpg", std::string(200000, 'P'));
