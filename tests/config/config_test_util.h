@@ -10,6 +10,12 @@
 
 namespace handover::testing {
 
+// Two well-formed SHA-256 digests for client certificate and token fields.
+inline constexpr char kDigestA[] =
+    "b94732174633e54059c8b8822f1de6a3167fc95d388319ed0d2736fec20700b8";
+inline constexpr char kDigestB[] =
+    "5a3617d8024617d151ea4f9e76ed015b6cabdbf8158a5a441b0b9db15babeb1b";
+
 // The lines of `status`'s message (empty for OK).
 std::vector<std::string> StatusLines(const absl::Status& status);
 

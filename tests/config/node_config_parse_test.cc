@@ -12,13 +12,10 @@
 namespace handover::config {
 namespace {
 
+using handover::testing::kDigestA;
+using handover::testing::kDigestB;
 using handover::testing::StatusLines;
 using ::testing::ElementsAre;
-
-constexpr char kDigestA[] =
-    "b94732174633e54059c8b8822f1de6a3167fc95d388319ed0d2736fec20700b8";
-constexpr char kDigestB[] =
-    "5a3617d8024617d151ea4f9e76ed015b6cabdbf8158a5a441b0b9db15babeb1b";
 
 // Every key set, none to its default.
 constexpr char kFull[] = R"([node]
