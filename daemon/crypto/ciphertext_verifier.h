@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -27,7 +28,8 @@ class CiphertextVerifier {
   // EnvelopeFailure payload) once more bytes arrive than the header allows.
   absl::Status Update(absl::string_view ciphertext);
 
-  // InvalidArgument if the length is short or the hash differs.
+  // InvalidArgument if the length is short or the hash differs. Once Update
+  // or Finish has failed, or Finish has been called, every later call fails.
   absl::Status Finish();
 
   uint64_t bytes_seen() const { return seen_; }
@@ -37,6 +39,7 @@ class CiphertextVerifier {
   std::unique_ptr<State> state_;
   uint64_t expected_;
   uint64_t seen_ = 0;
+  bool finished_ = false;  // Finish called or a failure reported
   std::string signed_hash_;
 };
 
