@@ -1,0 +1,140 @@
+#include "node/node_core.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/file_util.h"
+#include "common/status_macros.h"
+#include "crypto/key_file.h"
+#include "node/notice_sender.h"
+#include "node/outbox_sender.h"
+#include "node/router_link.h"
+#include "rpc/tls_credentials.h"
+
+namespace handover::node {
+namespace {
+
+constexpr absl::Duration kDirectoryFetchTimeout = absl::Seconds(20);
+
+std::string Join(const std::string& dir, absl::string_view name) {
+  return (std::filesystem::path(dir) / std::string(name)).string();
+}
+
+// Temporary files an interrupted write left behind (AtomicFile names them
+// ".NAME.tmp-XXXXXX"). Nothing writes here yet, so they are all stale.
+void RemoveStaleTemporaries(const std::string& dir) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    const std::string name = entry.path().filename().string();
+    if (absl::StartsWith(name, ".") && absl::StrContains(name, ".tmp-")) {
+      std::filesystem::remove(entry.path(), error);
+    }
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<NodeCore>> NodeCore::Start(
+    const config::NodeConfig& config, const Clock* clock) {
+  std::unique_ptr<NodeCore> core(new NodeCore());
+  core->clock_ = clock;
+  core->data_dir_ = config.node.data_dir;
+  core->outbox_dir_ = Join(config.node.data_dir, kOutboxDirName);
+  core->inbox_dir_ = Join(config.node.data_dir, kInboxDirName);
+
+  ASSIGN_OR_RETURN(crypto::SecretIdentity identity,
+                   crypto::LoadSecretIdentity(config.node.key_dir));
+  if (identity.agency_id() != config.node.agency_id) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "key directory ", config.node.key_dir, " holds the keys of ",
+        identity.agency_id(), ", not of ", config.node.agency_id));
+  }
+  core->identity_ =
+      std::make_unique<crypto::SecretIdentity>(std::move(identity));
+  ASSIGN_OR_RETURN(crypto::PublicIdentity trust_root,
+                   crypto::LoadPublicIdentity(config.node.trust_root));
+
+  for (const std::string* dir :
+       {&core->data_dir_, &core->outbox_dir_, &core->inbox_dir_}) {
+    RETURN_IF_ERROR(MakeDirectories(*dir, 0700));
+  }
+  RemoveStaleTemporaries(core->outbox_dir_);
+  RemoveStaleTemporaries(core->inbox_dir_);
+  ASSIGN_OR_RETURN(core->store_, OpenSqliteNodeStore(Join(
+                                     core->data_dir_, kNodeDatabaseFileName)));
+
+  ASSIGN_OR_RETURN(
+      std::shared_ptr<grpc::ChannelCredentials> credentials,
+      rpc::MakeChannelCredentials(
+          {config.router.ca, config.router.tls_cert, config.router.tls_key}));
+  std::shared_ptr<grpc::Channel> channel =
+      rpc::MakeChannel(config.router.address, credentials);
+
+  DirectoryClientOptions directory_options;
+  directory_options.data_dir = core->data_dir_;
+  directory_options.trust_root = std::move(trust_root);
+  ASSIGN_OR_RETURN(
+      core->directory_,
+      DirectoryClient::Create(
+          std::move(directory_options), core->store_.get(),
+          MakeRouterDirectoryFetcher(channel, kDirectoryFetchTimeout)));
+
+  OutboxSenderOptions sender_options;
+  sender_options.retry = config.retry;
+  sender_options.clock = clock;
+  core->sender_ = std::make_unique<OutboxSender>(core->store_.get(), channel,
+                                                 sender_options);
+
+  NoticeSenderOptions notice_options;
+  notice_options.retry = config.retry;
+  notice_options.clock = clock;
+  core->notice_sender_ = std::make_unique<NoticeSender>(
+      core->store_.get(), channel, notice_options);
+
+  RouterLinkOptions link_options;
+  link_options.context.store = core->store_.get();
+  link_options.context.directory = core->directory_.get();
+  link_options.context.identity = core->identity_.get();
+  link_options.context.clock = clock;
+  link_options.context.inbox_dir = core->inbox_dir_;
+  link_options.context.router_agency_id = config.router.agency_id;
+  link_options.context.max_envelope_bytes = config.limits.max_envelope_bytes;
+  link_options.retry = config.retry;
+  NoticeSender* notice_sender = core->notice_sender_.get();
+  link_options.on_receipt_queued = [notice_sender] { notice_sender->Notify(); };
+  core->link_ = std::make_unique<RouterLink>(channel, std::move(link_options));
+
+  core->directory_->Start();
+  core->sender_->Start();
+  core->notice_sender_->Start();
+  core->link_->Start();
+  spdlog::info("node core started for {} (directory version {})",
+               core->agency_id(), core->directory_->version());
+  return core;
+}
+
+NodeCore::~NodeCore() { Stop(); }
+
+void NodeCore::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  // The link first, so nothing new arrives; then the senders drain.
+  if (link_ != nullptr) link_->Stop();
+  if (sender_ != nullptr) sender_->Stop();
+  if (notice_sender_ != nullptr) notice_sender_->Stop();
+  if (directory_ != nullptr) directory_->Stop();
+}
+
+void NodeCore::NotifyOutbox() {
+  if (sender_ != nullptr) sender_->Notify();
+}
+
+bool NodeCore::router_connected() const {
+  return link_ != nullptr && link_->connected();
+}
+
+}  // namespace handover::node

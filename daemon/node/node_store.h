@@ -1,0 +1,212 @@
+// The node's durable state, behind an interface so the logic that uses it
+// never sees SQL: the outbox (transfers this agency sent and where each
+// recipient's copy has got to), the inbox (envelopes delivered to this
+// agency, held sealed on disk), the queue of notices to hand the router
+// (our signed delivery receipts) and the highest directory version verified.
+//
+// Ids: transfer ids are the envelope's 16 raw bytes everywhere in this API
+// (the local API shows them as 32 lower-case hex digits). Files: the store
+// keeps only paths; envelope files are written and removed by the callers.
+//
+// Thread-safety: every NodeStore implementation is thread-safe; any number
+// of threads may call one at once.
+#ifndef HANDOVER_NODE_NODE_STORE_H_
+#define HANDOVER_NODE_NODE_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "handover/v1/node.pb.h"
+
+namespace handover::node {
+
+using DeliveryState = handover::v1::DeliveryState;
+
+// True for DELIVERED, FAILED and EXPIRED: states that never change again.
+bool IsFinalState(DeliveryState state);
+
+// A transfer as stored in the outbox by SubmitTransfer.
+struct OutboxTransfer {
+  std::string transfer_id;      // 16 raw bytes
+  std::string client_name;      // the local API client that submitted it
+  std::string idempotency_key;  // unique per client_name
+  std::vector<std::string> recipients;  // agency ids, in header order
+  absl::Time created_at;                // as sealed in the header
+  absl::Time expires_at;                // as sealed in the header
+  std::string envelope_path;            // the sealed envelope file
+  uint64_t envelope_size = 0;           // bytes of that file
+  std::string ciphertext_hash;          // 32 bytes, the header's
+};
+
+// Where one recipient's copy of an outbox transfer has got to.
+struct RecipientDelivery {
+  std::string agency_id;
+  DeliveryState state = handover::v1::DELIVERY_STATE_QUEUED;
+  std::string reason;  // for FAILED and EXPIRED; one line
+  absl::Time updated_at;
+  std::string receipt;  // DELIVERED: serialized SignedNotice; else empty
+  std::string report;   // FAILED/EXPIRED by the router: its serialized
+                        // SignedNotice; else empty
+};
+
+// An outbox transfer with every recipient's state, for TransferStatus.
+struct TransferRecord {
+  OutboxTransfer transfer;
+  std::vector<RecipientDelivery> recipients;  // in header order
+
+  // The least advanced recipient's state (QUEUED < AT_ROUTER < finals).
+  DeliveryState OverallState() const;
+};
+
+struct InsertOutboxResult {
+  std::string transfer_id;  // the new one, or the one stored before
+  bool duplicate = false;   // (client, idempotency key) was already stored
+};
+
+// A state change for one recipient (or all of them). Forward-only: applied
+// only if `state` is later than the current one and the current one is not
+// final; AT_ROUTER → AT_ROUTER and the like are "not applied".
+struct DeliveryUpdate {
+  DeliveryState state = handover::v1::DELIVERY_STATE_UNSPECIFIED;
+  std::string reason;
+  absl::Time at;
+  std::string receipt;  // serialized SignedNotice, for DELIVERED
+  std::string report;   // serialized SignedNotice, for a router's report
+};
+
+// An envelope delivered to this agency.
+struct InboxRecord {
+  std::string transfer_id;  // 16 raw bytes; unique: duplicates are dropped
+  std::string sender_id;
+  absl::Time created_at;   // sealed, per the sender
+  absl::Time received_at;  // stored here
+  absl::Time expires_at;
+  std::string content_type;
+  std::string envelope_path;
+  uint64_t envelope_size = 0;
+  std::string ciphertext_hash;  // 32 bytes
+  uint32_t fetch_count = 0;
+};
+
+struct InboxPage {
+  std::vector<InboxRecord> entries;  // newest first
+  std::string next_page_token;       // empty on the last page
+};
+
+// A notice we signed that still has to reach the router.
+struct QueuedNotice {
+  int64_t id = 0;
+  std::string signed_notice;  // serialized SignedNotice
+  uint32_t attempts = 0;
+  absl::Time next_attempt_at;
+};
+
+struct NodeCounts {
+  uint64_t outbox_queued = 0;  // recipients still QUEUED
+  uint64_t inbox_count = 0;
+};
+
+class NodeStore {
+ public:
+  virtual ~NodeStore() = default;
+
+  // ---- Outbox ----
+
+  // Stores `transfer` with every recipient QUEUED (updated_at = created_at).
+  // If (client_name, idempotency_key) is already stored, stores nothing and
+  // returns the existing transfer id with duplicate = true; the caller then
+  // removes the envelope file it wrote. The database's unique constraint
+  // decides a race between two inserts of the same key.
+  virtual absl::StatusOr<InsertOutboxResult> InsertOutbox(
+      const OutboxTransfer& transfer) = 0;
+
+  // The transfer id stored under (client_name, idempotency_key), if any: lets
+  // SubmitTransfer answer a repeat before sealing anything.
+  virtual absl::StatusOr<std::optional<std::string>> FindByIdempotencyKey(
+      absl::string_view client_name, absl::string_view idempotency_key) = 0;
+
+  // The transfer and its recipients' states; nullopt if unknown.
+  virtual absl::StatusOr<std::optional<TransferRecord>> GetTransfer(
+      absl::string_view transfer_id) = 0;
+
+  // Transfers with at least one recipient still QUEUED, oldest first, at most
+  // `limit`: the uploads still to do.
+  virtual absl::StatusOr<std::vector<OutboxTransfer>> ListPendingUploads(
+      size_t limit) = 0;
+
+  // Moves one recipient forward. Returns true if applied, false if it would
+  // move backwards, stand still or change a final state (then nothing
+  // changes). NotFound for an unknown transfer or recipient.
+  virtual absl::StatusOr<bool> UpdateDelivery(absl::string_view transfer_id,
+                                              absl::string_view recipient,
+                                              const DeliveryUpdate& update) = 0;
+
+  // UpdateDelivery for every recipient of the transfer, in one transaction.
+  // Returns how many recipients it moved. NotFound for an unknown transfer.
+  virtual absl::StatusOr<int> UpdateAllDeliveries(
+      absl::string_view transfer_id, const DeliveryUpdate& update) = 0;
+
+  // ---- Inbox ----
+
+  // Stores `record` and, in the same transaction, queues `receipt` (our
+  // serialized SignedNotice for the sender; may be empty for none). Returns
+  // false, storing and queueing nothing, if the transfer id is already in
+  // the inbox.
+  virtual absl::StatusOr<bool> InsertInbox(const InboxRecord& record,
+                                           absl::string_view receipt,
+                                           absl::Time now) = 0;
+
+  virtual absl::StatusOr<bool> InboxContains(absl::string_view transfer_id) = 0;
+
+  virtual absl::StatusOr<std::optional<InboxRecord>> GetInbox(
+      absl::string_view transfer_id) = 0;
+
+  // Newest first (by the order they were stored). `page_size` 1..1000;
+  // `page_token` empty or from a previous page (InvalidArgument if it is not
+  // one of ours).
+  virtual absl::StatusOr<InboxPage> ListInbox(size_t page_size,
+                                              absl::string_view page_token) = 0;
+
+  // Counts one more fetch. NotFound for an unknown transfer.
+  virtual absl::Status RecordInboxFetch(absl::string_view transfer_id) = 0;
+
+  // ---- Notices to send to the router ----
+
+  virtual absl::Status EnqueueNotice(absl::string_view signed_notice,
+                                     absl::Time now) = 0;
+  // Notices whose next attempt is at or before `now`, oldest first.
+  virtual absl::StatusOr<std::vector<QueuedNotice>> ListDueNotices(
+      absl::Time now, size_t limit) = 0;
+  // The router has it: forget it.
+  virtual absl::Status RemoveNotice(int64_t id) = 0;
+  // A failed attempt: count it and try again at `next_attempt_at`.
+  virtual absl::Status RescheduleNotice(int64_t id,
+                                        absl::Time next_attempt_at) = 0;
+  // The earliest next attempt of any queued notice; nullopt if none.
+  virtual absl::StatusOr<std::optional<absl::Time>> NextNoticeAttempt() = 0;
+
+  // ---- Directory and counts ----
+
+  // 0 if no directory was ever verified.
+  virtual absl::StatusOr<uint64_t> HighestDirectoryVersion() = 0;
+  // Raises the stored highest version to `version` (never lowers it).
+  virtual absl::Status RecordDirectoryVersion(uint64_t version) = 0;
+
+  virtual absl::StatusOr<NodeCounts> Counts() = 0;
+};
+
+// Opens (creating if needed) the SQLite store at `path`, e.g.
+// <data_dir>/node.db.
+absl::StatusOr<std::unique_ptr<NodeStore>> OpenSqliteNodeStore(
+    const std::string& path);
+
+}  // namespace handover::node
+
+#endif  // HANDOVER_NODE_NODE_STORE_H_

@@ -1,0 +1,137 @@
+#include "node/notice_handler.h"
+
+#include <spdlog/spdlog.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status_macros.h"
+#include "crypto/envelope_format.h"
+#include "crypto/identity.h"
+#include "notice/notice_signing.h"
+
+namespace handover::node {
+namespace {
+
+bool IsRecipient(const TransferRecord& transfer, absl::string_view agency) {
+  for (const RecipientDelivery& r : transfer.recipients) {
+    if (r.agency_id == agency) return true;
+  }
+  return false;
+}
+
+constexpr size_t kMaxReasonBytes = 256;
+
+// The router's detail, kept to one short line; a default per reason code
+// if it gave none.
+std::string ReportReason(const handover::v1::NonDeliveryReport& report) {
+  if (!report.detail().empty()) {
+    std::string line = report.detail().substr(0, kMaxReasonBytes);
+    for (char& c : line) {
+      if (c == '\n' || c == '\r') c = ' ';
+    }
+    return line;
+  }
+  switch (report.reason()) {
+    case handover::v1::NON_DELIVERY_REASON_EXPIRED:
+      return "not delivered before it expired";
+    case handover::v1::NON_DELIVERY_REASON_REJECTED_BY_RECIPIENT:
+      return "refused by the recipient's node";
+    case handover::v1::NON_DELIVERY_REASON_RECIPIENT_REVOKED:
+      return "the recipient agency was revoked";
+    default:
+      return "not delivered";
+  }
+}
+
+}  // namespace
+
+AckOrLocalFailure NoticeHandler::Apply(
+    const handover::v1::SignedNotice& signed_notice) {
+  if (signed_notice.ByteSizeLong() > notice::kMaxSignedNoticeBytes) {
+    return RejectedAck("notice is too large");
+  }
+  absl::StatusOr<handover::v1::Notice> peeked =
+      notice::PeekNotice(signed_notice);
+  if (!peeked.ok()) return RejectedAck("malformed notice");
+  if (peeked->addressee_id() != context_.identity->agency_id()) {
+    return RejectedAck("notice is not addressed to this agency");
+  }
+  absl::StatusOr<std::vector<crypto::PublicIdentity>> keys = SignerKeysAt(
+      context_, peeked->signer_id(), FromTimestamp(peeked->issued_at()));
+  if (!keys.ok()) return RejectedAck("notice signer is not in the directory");
+  absl::StatusOr<handover::v1::Notice> notice =
+      notice::VerifyNotice(signed_notice, *keys);
+  if (!notice.ok()) return RejectedAck("notice signature does not verify");
+
+  if (notice->transfer_id().size() != crypto::kTransferIdBytes) {
+    return RejectedAck("notice names a malformed transfer id");
+  }
+  ASSIGN_OR_RETURN(std::optional<TransferRecord> transfer,
+                   context_.store->GetTransfer(notice->transfer_id()));
+  if (!transfer.has_value()) {
+    return RejectedAck("notice is for a transfer this agency did not send");
+  }
+  const std::string serialized = signed_notice.SerializeAsString();
+  if (notice->has_receipt()) {
+    return ApplyReceipt(*notice, *transfer, serialized);
+  }
+  if (notice->has_non_delivery()) {
+    return ApplyReport(*notice, *transfer, serialized);
+  }
+  return RejectedAck("notice has no body");
+}
+
+AckOrLocalFailure NoticeHandler::ApplyReceipt(
+    const handover::v1::Notice& notice, const TransferRecord& transfer,
+    const std::string& serialized) {
+  if (!IsRecipient(transfer, notice.signer_id())) {
+    return RejectedAck("receipt is not from a recipient of the transfer");
+  }
+  if (notice.receipt().ciphertext_hash() != transfer.transfer.ciphertext_hash) {
+    return RejectedAck("receipt names other ciphertext");
+  }
+  DeliveryUpdate update;
+  update.state = handover::v1::DELIVERY_STATE_DELIVERED;
+  update.at = context_.clock->Now();
+  update.receipt = serialized;
+  ASSIGN_OR_RETURN(bool applied,
+                   context_.store->UpdateDelivery(notice.transfer_id(),
+                                                  notice.signer_id(), update));
+  spdlog::info("outbox: transfer {} delivered to {}{}",
+               crypto::ToHex(notice.transfer_id()), notice.signer_id(),
+               applied ? "" : " (state already final)");
+  return StoredAck();
+}
+
+AckOrLocalFailure NoticeHandler::ApplyReport(const handover::v1::Notice& notice,
+                                             const TransferRecord& transfer,
+                                             const std::string& serialized) {
+  if (context_.router_agency_id.empty() ||
+      notice.signer_id() != context_.router_agency_id) {
+    return RejectedAck("non-delivery report is not signed by the router");
+  }
+  const handover::v1::NonDeliveryReport& report = notice.non_delivery();
+  if (!IsRecipient(transfer, report.undelivered_recipient())) {
+    return RejectedAck("report names an agency that is not a recipient");
+  }
+  DeliveryUpdate update;
+  update.state = report.reason() == handover::v1::NON_DELIVERY_REASON_EXPIRED
+                     ? handover::v1::DELIVERY_STATE_EXPIRED
+                     : handover::v1::DELIVERY_STATE_FAILED;
+  update.reason = ReportReason(report);
+  update.at = context_.clock->Now();
+  update.report = serialized;
+  ASSIGN_OR_RETURN(bool applied, context_.store->UpdateDelivery(
+                                     notice.transfer_id(),
+                                     report.undelivered_recipient(), update));
+  spdlog::info("outbox: transfer {} not delivered to {} ({}){}",
+               crypto::ToHex(notice.transfer_id()),
+               report.undelivered_recipient(),
+               handover::v1::NonDeliveryReason_Name(report.reason()),
+               applied ? "" : "; state already final, unchanged");
+  return StoredAck();
+}
+
+}  // namespace handover::node

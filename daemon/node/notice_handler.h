@@ -1,0 +1,40 @@
+// Applies a notice the router pushes to us to the outbox:
+//   - a DeliveryReceipt, signed by one of the transfer's recipients with its
+//     directory keys, naming the ciphertext hash we sealed → that recipient
+//     becomes DELIVERED, with the receipt kept as proof;
+//   - a NonDeliveryReport signed by the router → EXPIRED (reason EXPIRED)
+//     or FAILED (any other reason), with the report kept.
+// The state only moves forward, so a late report never undoes a delivery.
+// A notice that fails any check is answered REJECTED with a one-line
+// reason; one that is valid but changes nothing is still STORED.
+//
+// Thread-safe: it holds no state of its own.
+#ifndef HANDOVER_NODE_NOTICE_HANDLER_H_
+#define HANDOVER_NODE_NOTICE_HANDLER_H_
+
+#include "handover/v1/notice.pb.h"
+#include "node/link_context.h"
+
+namespace handover::node {
+
+class NoticeHandler {
+ public:
+  // Borrows `context`, which must outlive the handler.
+  explicit NoticeHandler(const LinkContext& context) : context_(context) {}
+
+  AckOrLocalFailure Apply(const handover::v1::SignedNotice& signed_notice);
+
+ private:
+  AckOrLocalFailure ApplyReceipt(const handover::v1::Notice& notice,
+                                 const TransferRecord& transfer,
+                                 const std::string& serialized);
+  AckOrLocalFailure ApplyReport(const handover::v1::Notice& notice,
+                                const TransferRecord& transfer,
+                                const std::string& serialized);
+
+  const LinkContext& context_;
+};
+
+}  // namespace handover::node
+
+#endif  // HANDOVER_NODE_NOTICE_HANDLER_H_

@@ -1,0 +1,23 @@
+// Small helpers shared by the SqliteNodeStore source files: time and id
+// conversions and argument checks. Free functions; thread-safe.
+#ifndef HANDOVER_NODE_SQLITE_NODE_STORE_UTIL_H_
+#define HANDOVER_NODE_SQLITE_NODE_STORE_UTIL_H_
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace handover::node::store_internal {
+
+// Times are stored as Unix microseconds.
+inline int64_t ToMicros(absl::Time t) { return absl::ToUnixMicros(t); }
+inline absl::Time FromMicros(int64_t us) { return absl::FromUnixMicros(us); }
+
+// InvalidArgument unless `transfer_id` is 16 bytes.
+absl::Status CheckTransferId(absl::string_view transfer_id);
+
+}  // namespace handover::node::store_internal
+
+#endif  // HANDOVER_NODE_SQLITE_NODE_STORE_UTIL_H_

@@ -1,0 +1,98 @@
+// NodeCore::Start with a real config's worth of files: keys, trust root,
+// data directories, and the mTLS link to a stand-in router.
+#include "node/node_core.h"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "crypto/key_file.h"
+#include "fake_router.h"
+#include "gtest/gtest.h"
+#include "status_matchers.h"
+#include "temp_dir.h"
+#include "tls/test_certs.h"
+
+namespace handover::node {
+namespace {
+
+constexpr char kAgency[] = "greater-manchester-police";
+
+class NodeCoreStartTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fake_ = testing::FakeRouter::Start();
+    ASSERT_NE(fake_, nullptr);
+    const std::string& certs = handover::testing::DemoCertsDir();
+    auto agency = crypto::SecretIdentity::Generate(kAgency);
+    ASSERT_TRUE(agency.ok());
+    ASSERT_OK(crypto::WriteKeyDirectory(dir_.path() + "/keys", *agency));
+    auto authority = crypto::SecretIdentity::Generate("authority");
+    ASSERT_TRUE(authority.ok());
+    ASSERT_OK(
+        crypto::WriteKeyDirectory(dir_.path() + "/authority", *authority));
+
+    config_.node.agency_id = kAgency;
+    config_.node.key_dir = dir_.path() + "/keys";
+    config_.node.data_dir = dir_.path() + "/data";
+    config_.node.trust_root = dir_.path() + "/authority/public.key";
+    config_.router.address = fake_->address();
+    config_.router.agency_id = "handover-router";
+    config_.router.tls_cert = certs + "/" + kAgency + ".pem";
+    config_.router.tls_key = certs + "/" + kAgency + ".key";
+    config_.router.ca = certs + "/ca.pem";
+    config_.retry.initial_backoff = absl::Milliseconds(20);
+    config_.retry.max_backoff = absl::Milliseconds(200);
+  }
+
+  handover::testing::TempDir dir_;
+  std::unique_ptr<testing::FakeRouter> fake_;
+  config::NodeConfig config_;
+};
+
+TEST_F(NodeCoreStartTest, StartsConnectsAndStops) {
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<NodeCore> core,
+                       NodeCore::Start(config_));
+  EXPECT_EQ(core->agency_id(), kAgency);
+  EXPECT_EQ(core->identity().agency_id(), kAgency);
+  EXPECT_TRUE(std::filesystem::is_directory(core->outbox_dir()));
+  EXPECT_TRUE(std::filesystem::is_directory(core->inbox_dir()));
+  EXPECT_EQ(core->outbox_dir(), config_.node.data_dir + "/outbox");
+  EXPECT_EQ(core->inbox_dir(), config_.node.data_dir + "/inbox");
+  EXPECT_TRUE(std::filesystem::exists(config_.node.data_dir + "/node.db"));
+  // The router here serves no directory, so none is held yet.
+  EXPECT_EQ(core->directory()->Current(), nullptr);
+  ASSERT_TRUE(fake_->WaitForHellos(1));
+  for (int i = 0; i < 2000 && !core->router_connected(); ++i) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_TRUE(core->router_connected());
+  ASSERT_OK_AND_ASSIGN(NodeCounts counts, core->store()->Counts());
+  EXPECT_EQ(counts.inbox_count, 0u);
+  core->NotifyOutbox();
+  core->Stop();
+  EXPECT_FALSE(core->router_connected());
+  core->Stop();  // idempotent
+}
+
+TEST_F(NodeCoreStartTest, RefusesAnotherAgencysKeys) {
+  config_.node.agency_id = "west-midlands-police";
+  absl::StatusOr<std::unique_ptr<NodeCore>> core = NodeCore::Start(config_);
+  EXPECT_TRUE(absl::IsFailedPrecondition(core.status())) << core.status();
+}
+
+TEST_F(NodeCoreStartTest, RemovesStaleTemporaryFilesAtStart) {
+  std::filesystem::create_directories(config_.node.data_dir + "/inbox");
+  const std::string stale =
+      config_.node.data_dir + "/inbox/.abc.envelope.tmp-123456";
+  handover::testing::WriteTestFile(stale, "partial", 0600);
+  const std::string kept = config_.node.data_dir + "/inbox/abc.envelope";
+  handover::testing::WriteTestFile(kept, "whole", 0600);
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<NodeCore> core,
+                       NodeCore::Start(config_));
+  EXPECT_FALSE(std::filesystem::exists(stale));
+  EXPECT_TRUE(std::filesystem::exists(kept));
+}
+
+}  // namespace
+}  // namespace handover::node
