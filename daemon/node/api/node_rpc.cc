@@ -1,0 +1,63 @@
+#include "node/api/node_rpc.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace handover::node::api {
+namespace {
+
+using config::ClientRole;
+
+// The one role map; everything else derives from it.
+std::vector<ClientRole> AllowedRoles(NodeRpc rpc) {
+  switch (rpc) {
+    case NodeRpc::kSubmitTransfer:
+      return {ClientRole::kSubmitter};
+    case NodeRpc::kListInbox:
+    case NodeRpc::kFetchTransfer:
+      return {ClientRole::kReceiver};
+    case NodeRpc::kTransferStatus:
+      return {ClientRole::kSubmitter, ClientRole::kAdmin};
+    case NodeRpc::kGetNodeInfo:
+      return {ClientRole::kAdmin};
+  }
+  return {};
+}
+
+}  // namespace
+
+absl::string_view NodeRpcName(NodeRpc rpc) {
+  switch (rpc) {
+    case NodeRpc::kSubmitTransfer:
+      return "SubmitTransfer";
+    case NodeRpc::kListInbox:
+      return "ListInbox";
+    case NodeRpc::kFetchTransfer:
+      return "FetchTransfer";
+    case NodeRpc::kTransferStatus:
+      return "TransferStatus";
+    case NodeRpc::kGetNodeInfo:
+      return "GetNodeInfo";
+  }
+  return "unknown";
+}
+
+bool RoleMayCall(ClientRole role, NodeRpc rpc) {
+  for (ClientRole allowed : AllowedRoles(rpc)) {
+    if (allowed == role) return true;
+  }
+  return false;
+}
+
+std::string RolesAllowedToCall(NodeRpc rpc) {
+  std::vector<ClientRole> roles = AllowedRoles(rpc);
+  std::string out;
+  for (size_t i = 0; i < roles.size(); ++i) {
+    if (i > 0) absl::StrAppend(&out, i + 1 == roles.size() ? " or " : ", ");
+    absl::StrAppend(&out, config::ClientRoleName(roles[i]));
+  }
+  return out;
+}
+
+}  // namespace handover::node::api

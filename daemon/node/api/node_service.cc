@@ -1,0 +1,116 @@
+#include "node/api/node_service.h"
+
+#include <optional>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "node/api/queries.h"
+#include "rpc/grpc_status.h"
+#include "spdlog/spdlog.h"
+
+namespace handover::node::api {
+namespace {
+
+using handover::v1::FetchTransferResponse;
+
+// One line per failed call: the RPC, who called (if known) and the status.
+// Status messages in this API never carry case content or tokens.
+grpc::Status Finish(NodeRpc rpc, absl::string_view client,
+                    const absl::Status& status) {
+  if (!status.ok()) {
+    spdlog::warn("{} by client {}: {}", std::string(NodeRpcName(rpc)),
+                 client.empty() ? "(unauthenticated)" : std::string(client),
+                 status.ToString());
+  }
+  return rpc::ToGrpcStatus(status);
+}
+
+// Identifies the caller and checks its role: the status to send if either
+// fails, nullopt (and `caller` set) if the call may go ahead.
+std::optional<grpc::Status> Admit(const ClientAuthenticator& auth,
+                                  const grpc::ServerContext& context,
+                                  NodeRpc rpc, Caller* caller) {
+  absl::StatusOr<Caller> identified = auth.Identify(context);
+  if (!identified.ok()) return Finish(rpc, "", identified.status());
+  *caller = *std::move(identified);
+  if (absl::Status s = CheckRole(*caller, rpc); !s.ok()) {
+    return Finish(rpc, caller->name, s);
+  }
+  return std::nullopt;
+}
+
+template <typename T>
+grpc::Status Reply(NodeRpc rpc, absl::string_view client,
+                   absl::StatusOr<T> result, T* response) {
+  if (result.ok()) *response = std::move(*result);
+  return Finish(rpc, client, result.status());
+}
+
+}  // namespace
+
+const char* NodeSoftwareVersion() { return HANDOVER_VERSION; }
+
+NodeService::NodeService(NodeServiceEnv env)
+    : env_(std::move(env)),
+      auth_(env_.clients),
+      limiter_(env_.limits.submissions_per_minute_per_client, env_.clock),
+      submit_(&env_, &limiter_),
+      fetch_(&env_) {}
+
+grpc::Status NodeService::SubmitTransfer(
+    grpc::ServerContext* context,
+    grpc::ServerReader<handover::v1::SubmitTransferRequest>* reader,
+    handover::v1::SubmitTransferResponse* response) {
+  constexpr NodeRpc kRpc = NodeRpc::kSubmitTransfer;
+  Caller caller;
+  if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
+  auto read = [reader](handover::v1::SubmitTransferRequest* request) {
+    return reader->Read(request);
+  };
+  return Reply(kRpc, caller.name, submit_.Handle(caller, read), response);
+}
+
+grpc::Status NodeService::ListInbox(
+    grpc::ServerContext* context, const handover::v1::ListInboxRequest* request,
+    handover::v1::ListInboxResponse* response) {
+  constexpr NodeRpc kRpc = NodeRpc::kListInbox;
+  Caller caller;
+  if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
+  return Reply(kRpc, caller.name, api::ListInbox(env_, *request), response);
+}
+
+grpc::Status NodeService::FetchTransfer(
+    grpc::ServerContext* context,
+    const handover::v1::FetchTransferRequest* request,
+    grpc::ServerWriter<FetchTransferResponse>* writer) {
+  constexpr NodeRpc kRpc = NodeRpc::kFetchTransfer;
+  Caller caller;
+  if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
+  auto write = [writer](const FetchTransferResponse& response) {
+    return writer->Write(response);
+  };
+  return Finish(kRpc, caller.name, fetch_.Handle(caller, *request, write));
+}
+
+grpc::Status NodeService::TransferStatus(
+    grpc::ServerContext* context,
+    const handover::v1::TransferStatusRequest* request,
+    handover::v1::TransferStatusResponse* response) {
+  constexpr NodeRpc kRpc = NodeRpc::kTransferStatus;
+  Caller caller;
+  if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
+  return Reply(kRpc, caller.name, api::TransferStatus(env_, *request),
+               response);
+}
+
+grpc::Status NodeService::GetNodeInfo(grpc::ServerContext* context,
+                                      const handover::v1::GetNodeInfoRequest*,
+                                      handover::v1::NodeInfo* response) {
+  constexpr NodeRpc kRpc = NodeRpc::kGetNodeInfo;
+  Caller caller;
+  if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
+  return Reply(kRpc, caller.name, api::GetNodeInfo(env_, NodeSoftwareVersion()),
+               response);
+}
+
+}  // namespace handover::node::api

@@ -1,0 +1,63 @@
+// handover.v1.Node, the node's local API for its own agency's clients, on
+// gRPC's synchronous API: every handler may block on SQLite and fsync, so
+// each runs on a gRPC worker thread rather than inside a reactor.
+//
+// Each handler is thin: authorize the caller's role, call the handler
+// below gRPC (submit_transfer.h, fetch_transfer.h, queries.h), log one line
+// (client name, transfer id in hex, sizes, codes — never case content or
+// tokens) and convert the status with rpc::ToGrpcStatus.
+//
+// Thread-safe: gRPC calls the handlers from many threads at once.
+#ifndef HANDOVER_NODE_API_NODE_SERVICE_H_
+#define HANDOVER_NODE_API_NODE_SERVICE_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <string>
+
+#include "handover/v1/node.grpc.pb.h"
+#include "node/api/client_auth.h"
+#include "node/api/fetch_transfer.h"
+#include "node/api/node_service_env.h"
+#include "node/api/rate_limiter.h"
+#include "node/api/submit_transfer.h"
+
+namespace handover::node::api {
+
+// This build's version, as GetNodeInfo reports it.
+const char* NodeSoftwareVersion();
+
+class NodeService final : public handover::v1::Node::Service {
+ public:
+  explicit NodeService(NodeServiceEnv env);
+
+  grpc::Status SubmitTransfer(
+      grpc::ServerContext* context,
+      grpc::ServerReader<handover::v1::SubmitTransferRequest>* reader,
+      handover::v1::SubmitTransferResponse* response) override;
+  grpc::Status ListInbox(grpc::ServerContext* context,
+                         const handover::v1::ListInboxRequest* request,
+                         handover::v1::ListInboxResponse* response) override;
+  grpc::Status FetchTransfer(
+      grpc::ServerContext* context,
+      const handover::v1::FetchTransferRequest* request,
+      grpc::ServerWriter<handover::v1::FetchTransferResponse>* writer) override;
+  grpc::Status TransferStatus(
+      grpc::ServerContext* context,
+      const handover::v1::TransferStatusRequest* request,
+      handover::v1::TransferStatusResponse* response) override;
+  grpc::Status GetNodeInfo(grpc::ServerContext* context,
+                           const handover::v1::GetNodeInfoRequest* request,
+                           handover::v1::NodeInfo* response) override;
+
+ private:
+  const NodeServiceEnv env_;
+  const ClientAuthenticator auth_;
+  RateLimiter limiter_;
+  const SubmitTransferHandler submit_;
+  const FetchTransferHandler fetch_;
+};
+
+}  // namespace handover::node::api
+
+#endif  // HANDOVER_NODE_API_NODE_SERVICE_H_

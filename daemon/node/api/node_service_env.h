@@ -1,0 +1,45 @@
+// What the local API needs from the rest of the node, gathered in one plain
+// struct so the service can run over a NodeCore in the daemon (see
+// node/app/node_app.cc) or over a store and a fixed directory in tests.
+//
+// The struct is filled once and then only read; everything it points to
+// must be thread-safe and outlive the service.
+#ifndef HANDOVER_NODE_API_NODE_SERVICE_ENV_H_
+#define HANDOVER_NODE_API_NODE_SERVICE_ENV_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "config/node_config.h"
+#include "crypto/identity.h"
+#include "directory/directory_view.h"
+#include "node/node_store.h"
+
+namespace handover::node::api {
+
+struct NodeServiceEnv {
+  NodeStore* store = nullptr;
+  // The newest verified directory; nullptr while the node has none.
+  std::function<std::shared_ptr<const directory::DirectoryView>()>
+      current_directory;
+  const crypto::SecretIdentity* identity = nullptr;
+  const Clock* clock = &SystemClock::Get();
+  std::string outbox_dir;  // sealed submissions are written here
+  // Wakes the outbox sender; may be empty.
+  std::function<void()> notify_outbox;
+  // Whether the mailbox stream to the router is up; may be empty (false).
+  std::function<bool()> router_connected;
+  config::NodeLimits limits;
+  std::vector<config::ClientEntry> clients;
+};
+
+// <outbox_dir>/<32 hex digits>.envelope, the name NodeCore expects.
+std::string OutboxEnvelopePath(const std::string& outbox_dir,
+                               absl::string_view transfer_id);
+
+}  // namespace handover::node::api
+
+#endif  // HANDOVER_NODE_API_NODE_SERVICE_ENV_H_

@@ -1,0 +1,121 @@
+#include "node/api/queries.h"
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "node/api/transfer_id_hex.h"
+
+namespace handover::node::api {
+namespace {
+
+void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
+  const int64_t nanos = absl::ToUnixNanos(t);
+  int64_t seconds = nanos / 1'000'000'000;
+  int64_t rest = nanos % 1'000'000'000;
+  if (rest < 0) {
+    rest += 1'000'000'000;
+    --seconds;
+  }
+  out->set_seconds(seconds);
+  out->set_nanos(static_cast<int32_t>(rest));
+}
+
+absl::Status ParseNotice(const std::string& bytes,
+                         handover::v1::SignedNotice* out) {
+  if (!out->ParseFromString(bytes)) {
+    return absl::DataLossError("a stored notice does not parse");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+handover::v1::InboxEntry ToInboxEntry(const InboxRecord& record) {
+  handover::v1::InboxEntry entry;
+  entry.set_transfer_id(TransferIdToHex(record.transfer_id));
+  entry.set_sender_id(record.sender_id);
+  SetTime(record.created_at, entry.mutable_created_at());
+  SetTime(record.received_at, entry.mutable_received_at());
+  SetTime(record.expires_at, entry.mutable_expires_at());
+  entry.set_content_type(record.content_type);
+  entry.set_envelope_size(record.envelope_size);
+  entry.set_fetch_count(record.fetch_count);
+  return entry;
+}
+
+absl::StatusOr<handover::v1::TransferStatusResponse> ToTransferStatus(
+    const TransferRecord& record) {
+  handover::v1::TransferStatusResponse out;
+  out.set_transfer_id(TransferIdToHex(record.transfer.transfer_id));
+  out.set_state(record.OverallState());
+  SetTime(record.transfer.created_at, out.mutable_created_at());
+  SetTime(record.transfer.expires_at, out.mutable_expires_at());
+  out.set_envelope_size(record.transfer.envelope_size);
+  for (const RecipientDelivery& d : record.recipients) {
+    handover::v1::RecipientStatus* r = out.add_recipients();
+    r->set_agency_id(d.agency_id);
+    r->set_state(d.state);
+    r->set_reason(d.reason);
+    SetTime(d.updated_at, r->mutable_updated_at());
+    if (!d.receipt.empty()) {
+      RETURN_IF_ERROR(ParseNotice(d.receipt, r->mutable_receipt()));
+    }
+    if (!d.report.empty()) {
+      RETURN_IF_ERROR(ParseNotice(d.report, r->mutable_report()));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<handover::v1::ListInboxResponse> ListInbox(
+    const NodeServiceEnv& env, const handover::v1::ListInboxRequest& request) {
+  uint32_t page_size = request.page_size();
+  if (page_size == 0) page_size = kDefaultInboxPageSize;
+  page_size = std::min(page_size, kMaxInboxPageSize);
+  if (request.page_token().size() > kMaxPageTokenBytes) {
+    return absl::InvalidArgumentError("page_token is not a token we issued");
+  }
+  ASSIGN_OR_RETURN(InboxPage page,
+                   env.store->ListInbox(page_size, request.page_token()));
+  handover::v1::ListInboxResponse out;
+  for (const InboxRecord& record : page.entries) {
+    *out.add_entries() = ToInboxEntry(record);
+  }
+  out.set_next_page_token(page.next_page_token);
+  return out;
+}
+
+absl::StatusOr<handover::v1::TransferStatusResponse> TransferStatus(
+    const NodeServiceEnv& env,
+    const handover::v1::TransferStatusRequest& request) {
+  ASSIGN_OR_RETURN(std::string id, TransferIdFromHex(request.transfer_id()));
+  ASSIGN_OR_RETURN(std::optional<TransferRecord> record,
+                   env.store->GetTransfer(id));
+  if (!record.has_value()) {
+    return absl::NotFoundError(absl::StrCat("transfer ", request.transfer_id(),
+                                            " is not one this node sent"));
+  }
+  return ToTransferStatus(*record);
+}
+
+absl::StatusOr<handover::v1::NodeInfo> GetNodeInfo(const NodeServiceEnv& env,
+                                                   absl::string_view version) {
+  handover::v1::NodeInfo info;
+  info.set_agency_id(env.identity->agency_id());
+  std::shared_ptr<const directory::DirectoryView> directory =
+      env.current_directory ? env.current_directory() : nullptr;
+  info.set_directory_version(directory ? directory->version() : 0);
+  info.set_router_connected(env.router_connected && env.router_connected());
+  ASSIGN_OR_RETURN(NodeCounts counts, env.store->Counts());
+  info.set_outbox_queued(counts.outbox_queued);
+  info.set_inbox_count(counts.inbox_count);
+  info.set_version(std::string(version));
+  return info;
+}
+
+}  // namespace handover::node::api

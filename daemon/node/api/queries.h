@@ -1,0 +1,42 @@
+// The local API's read-only calls, below gRPC: ListInbox, TransferStatus
+// and GetNodeInfo, and the conversions from stored records to their
+// messages. Free functions over a NodeServiceEnv; thread-safe.
+#ifndef HANDOVER_NODE_API_QUERIES_H_
+#define HANDOVER_NODE_API_QUERIES_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "handover/v1/node.pb.h"
+#include "node/api/node_service_env.h"
+#include "node/node_store.h"
+
+namespace handover::node::api {
+
+inline constexpr uint32_t kDefaultInboxPageSize = 100;
+inline constexpr uint32_t kMaxInboxPageSize = 1000;
+// Tokens are ours and short; a longer one cannot be one of them.
+inline constexpr size_t kMaxPageTokenBytes = 1024;
+
+// Page size 0 means kDefaultInboxPageSize; larger than kMaxInboxPageSize is
+// lowered to it. A token that is not one of ours is INVALID_ARGUMENT.
+absl::StatusOr<handover::v1::ListInboxResponse> ListInbox(
+    const NodeServiceEnv& env, const handover::v1::ListInboxRequest& request);
+
+// NOT_FOUND for a transfer this node never sent.
+absl::StatusOr<handover::v1::TransferStatusResponse> TransferStatus(
+    const NodeServiceEnv& env,
+    const handover::v1::TransferStatusRequest& request);
+
+absl::StatusOr<handover::v1::NodeInfo> GetNodeInfo(const NodeServiceEnv& env,
+                                                   absl::string_view version);
+
+handover::v1::InboxEntry ToInboxEntry(const InboxRecord& record);
+// DATA_LOSS if a stored notice does not parse.
+absl::StatusOr<handover::v1::TransferStatusResponse> ToTransferStatus(
+    const TransferRecord& record);
+
+}  // namespace handover::node::api
+
+#endif  // HANDOVER_NODE_API_QUERIES_H_
