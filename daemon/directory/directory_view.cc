@@ -75,6 +75,11 @@ absl::StatusOr<std::vector<const v1::AgencyKey*>> DirectoryView::ValidKeysAt(
                      Utc(ToTime(agency.revoked_at())), " (directory version ",
                      version(), ")"));
   }
+  return KeysValidAt(agency, at);
+}
+
+absl::StatusOr<std::vector<const v1::AgencyKey*>> DirectoryView::KeysValidAt(
+    const v1::Agency& agency, absl::Time at) const {
   std::vector<const v1::AgencyKey*> keys;
   for (const v1::AgencyKey& key : agency.keys()) {
     if (ToTime(key.not_before()) <= at && at < ToTime(key.not_after())) {
@@ -94,6 +99,24 @@ DirectoryView::SigningKeysAt(absl::string_view id, absl::Time at) const {
   ASSIGN_OR_RETURN(const v1::Agency* agency, FindAgency(id));
   ASSIGN_OR_RETURN(const std::vector<const v1::AgencyKey*> keys,
                    ValidKeysAt(*agency, at));
+  std::vector<crypto::PublicIdentity> out;
+  for (const v1::AgencyKey* key : keys) {
+    out.push_back(IdentityOf(*agency, *key));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<crypto::PublicIdentity>>
+DirectoryView::SigningKeysForAccepted(absl::string_view id,
+                                      absl::Time signed_at,
+                                      absl::Time accepted_at) const {
+  ASSIGN_OR_RETURN(const v1::Agency* agency, FindAgency(id));
+  if (agency->status() != v1::AGENCY_STATUS_ACTIVE &&
+      ToTime(agency->revoked_at()) <= accepted_at) {
+    return ValidKeysAt(*agency, signed_at).status();  // the revocation error
+  }
+  ASSIGN_OR_RETURN(const std::vector<const v1::AgencyKey*> keys,
+                   KeysValidAt(*agency, signed_at));
   std::vector<crypto::PublicIdentity> out;
   for (const v1::AgencyKey* key : keys) {
     out.push_back(IdentityOf(*agency, *key));

@@ -53,6 +53,14 @@ class DirectoryView {
   absl::StatusOr<std::vector<crypto::PublicIdentity>> SigningKeysAt(
       absl::string_view id, absl::Time at) const;
 
+  // For a record this node accepted at `accepted_at` and that was signed at
+  // `signed_at`: the agency's keys valid at `signed_at`, even if the agency
+  // was revoked later, so records delivered before a revocation stay
+  // readable. PermissionDenied if the revocation came at or before
+  // `accepted_at`; otherwise errors as SigningKeysAt.
+  absl::StatusOr<std::vector<crypto::PublicIdentity>> SigningKeysForAccepted(
+      absl::string_view id, absl::Time signed_at, absl::Time accepted_at) const;
+
   // The key to encrypt to at `at`: of the valid keys, the one that went live
   // last. Errors as SigningKeysAt.
   absl::StatusOr<crypto::PublicIdentity> EncryptionKeyAt(absl::string_view id,
@@ -68,6 +76,9 @@ class DirectoryView {
 
   // The agency's keys valid at `at`, with the errors SigningKeysAt documents.
   absl::StatusOr<std::vector<const handover::v1::AgencyKey*>> ValidKeysAt(
+      const handover::v1::Agency& agency, absl::Time at) const;
+  // The keys valid at `at`, whatever the agency's status.
+  absl::StatusOr<std::vector<const handover::v1::AgencyKey*>> KeysValidAt(
       const handover::v1::Agency& agency, absl::Time at) const;
 
   const handover::v1::Directory directory_;

@@ -140,6 +140,23 @@ TEST_F(DirectoryViewTest, RevokedAgencyIsPermissionDenied) {
             absl::StatusCode::kPermissionDenied);
 }
 
+TEST_F(DirectoryViewTest, RecordAcceptedBeforeRevocationKeepsItsKeys) {
+  // Accepted a day before the revocation: the keys still verify it.
+  ASSERT_OK_AND_ASSIGN(auto keys, view_->SigningKeysForAccepted(
+                                      "old-police", kT0, kT0 + 9 * kDay));
+  EXPECT_EQ(keys.size(), 1u);
+  // Accepted after it: refused, with the revocation named.
+  EXPECT_EQ(view_->SigningKeysForAccepted("old-police", kT0, kT0 + 10 * kDay)
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  // An active agency behaves as SigningKeysAt.
+  ASSERT_OK_AND_ASSIGN(auto active,
+                       view_->SigningKeysForAccepted(
+                           "stockport-cs", kT0 + 250 * kDay, kT0 + 250 * kDay));
+  EXPECT_EQ(active.size(), 2u);
+}
+
 TEST_F(DirectoryViewTest, UnknownAgencyHasNoKeys) {
   EXPECT_EQ(view_->SigningKeysAt("nobody", kT0).status().code(),
             absl::StatusCode::kNotFound);

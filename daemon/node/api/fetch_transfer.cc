@@ -156,7 +156,9 @@ class FetchWriter final : public casefile::PartHandler {
 
 // The sender's key that signed the record's envelope: of its keys valid
 // when the envelope was created (two during a rotation), the one whose key
-// id the header names.
+// id the header names. A sender revoked after we accepted the transfer
+// still counts: the record was verified when it arrived, and a child's
+// record must not become unreadable because the sender later left.
 absl::StatusOr<crypto::PublicIdentity> SenderKey(
     const directory::DirectoryView& directory, const InboxRecord& record) {
   ASSIGN_OR_RETURN(std::unique_ptr<InputFile> file,
@@ -165,7 +167,8 @@ absl::StatusOr<crypto::PublicIdentity> SenderKey(
                    crypto::ReadEnvelopeHead(file.get()));
   ASSIGN_OR_RETURN(
       std::vector<crypto::PublicIdentity> keys,
-      directory.SigningKeysAt(record.sender_id, record.created_at));
+      directory.SigningKeysForAccepted(record.sender_id, record.created_at,
+                                       record.received_at));
   for (crypto::PublicIdentity& key : keys) {
     if (key.sign_key_id() == head.header.sender_key_id) return std::move(key);
   }
