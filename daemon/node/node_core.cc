@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <limits>
+#include <set>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -36,6 +38,32 @@ void RemoveStaleTemporaries(const std::string& dir) {
   }
 }
 
+// Removes sealed envelopes in the outbox that no pending upload refers to:
+// one sealed by a submission that died before its row was stored (its client
+// never got a transfer id, and a retry with the same idempotency key seals
+// afresh), or one whose last recipient became final just before a crash.
+absl::Status RemoveOrphanedOutboxFiles(NodeStore& store,
+                                       const std::string& outbox_dir) {
+  ASSIGN_OR_RETURN(
+      std::vector<OutboxTransfer> pending,
+      store.ListPendingUploads(std::numeric_limits<int32_t>::max()));
+  std::set<std::string> referenced;
+  for (const OutboxTransfer& transfer : pending) {
+    referenced.insert(
+        std::filesystem::path(transfer.envelope_path).filename().string());
+  }
+  std::error_code error;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(outbox_dir, error)) {
+    const std::string name = entry.path().filename().string();
+    if (!absl::StartsWith(name, ".") && !referenced.contains(name)) {
+      spdlog::info("removing orphaned outbox file {}", name);
+      std::filesystem::remove(entry.path(), error);
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<NodeCore>> NodeCore::Start(
@@ -66,6 +94,7 @@ absl::StatusOr<std::unique_ptr<NodeCore>> NodeCore::Start(
   RemoveStaleTemporaries(core->inbox_dir_);
   ASSIGN_OR_RETURN(core->store_, OpenSqliteNodeStore(Join(
                                      core->data_dir_, kNodeDatabaseFileName)));
+  RETURN_IF_ERROR(RemoveOrphanedOutboxFiles(*core->store_, core->outbox_dir_));
 
   ASSIGN_OR_RETURN(
       std::shared_ptr<grpc::ChannelCredentials> credentials,

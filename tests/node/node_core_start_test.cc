@@ -6,9 +6,11 @@
 #include <memory>
 #include <string>
 
+#include "absl/time/clock.h"
 #include "crypto/key_file.h"
 #include "fake_router.h"
 #include "gtest/gtest.h"
+#include "node/node_store.h"
 #include "status_matchers.h"
 #include "temp_dir.h"
 #include "tls/test_certs.h"
@@ -92,6 +94,37 @@ TEST_F(NodeCoreStartTest, RemovesStaleTemporaryFilesAtStart) {
                        NodeCore::Start(config_));
   EXPECT_FALSE(std::filesystem::exists(stale));
   EXPECT_TRUE(std::filesystem::exists(kept));
+}
+
+TEST_F(NodeCoreStartTest, RemovesOutboxFilesNoPendingUploadRefersTo) {
+  fake_.reset();  // no router: the pending upload stays pending
+  const std::string outbox = config_.node.data_dir + "/outbox";
+  std::filesystem::create_directories(outbox);
+  const std::string pending_path = outbox + "/pending.envelope";
+  handover::testing::WriteTestFile(pending_path, "sealed", 0600);
+  const std::string orphan = outbox + "/orphan.envelope";
+  handover::testing::WriteTestFile(orphan, "sealed, never recorded", 0600);
+  {
+    ASSERT_OK_AND_ASSIGN(
+        std::unique_ptr<NodeStore> store,
+        OpenSqliteNodeStore(config_.node.data_dir + "/node.db"));
+    OutboxTransfer transfer;
+    transfer.transfer_id = std::string(16, '\x01');
+    transfer.client_name = "case-system";
+    transfer.idempotency_key = "k1";
+    transfer.recipients = {"birmingham-cs"};
+    transfer.created_at = absl::Now();
+    transfer.expires_at = absl::Now() + absl::Hours(1);
+    transfer.envelope_path = pending_path;
+    transfer.envelope_size = 6;
+    transfer.ciphertext_hash = std::string(32, '\x02');
+    ASSERT_OK(store->InsertOutbox(transfer).status());
+  }
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<NodeCore> core,
+                       NodeCore::Start(config_));
+  EXPECT_FALSE(std::filesystem::exists(orphan));
+  EXPECT_TRUE(std::filesystem::exists(pending_path));
+  core->Stop();
 }
 
 }  // namespace
