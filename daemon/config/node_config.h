@@ -45,10 +45,12 @@ struct ListenSettings {
 
 // [router]: how the node dials out to the router over mTLS.
 struct RouterLinkSettings {
-  std::string address;   // "host:port"
-  std::string tls_cert;  // PEM client certificate (chain)
-  std::string tls_key;   // PEM private key, mode 0600
-  std::string ca;        // PEM CA that issued the router's certificate
+  std::string address;    // "host:port"
+  std::string agency_id;  // the router's own id in the directory; the
+                          // node verifies non-delivery reports with its keys
+  std::string tls_cert;   // PEM client certificate (chain)
+  std::string tls_key;    // PEM private key, mode 0600
+  std::string ca;         // PEM CA that issued the router's certificate
 };
 
 // [limits]. A config may lower the format's own ceilings (docs/FORMAT.md

@@ -1,12 +1,9 @@
 // Parsing the handover-node config: one reader function per table.
-#include "absl/strings/str_cat.h"
 #include "config/clients_section.h"
 #include "config/config_internal.h"
 #include "config/node_config.h"
-#include "config/quoted.h"
 #include "config/shared_sections.h"
 #include "config/toml_reader.h"
-#include "crypto/identity.h"
 
 namespace handover::config {
 namespace internal {
@@ -15,14 +12,7 @@ namespace {
 void ReadNodeTable(TableReader& root, NodeSettings* node) {
   std::optional<TableReader> table = root.Table("node", Need::kRequired);
   if (!table) return;
-  if (table->String("agency_id", Need::kRequired, &node->agency_id)) {
-    absl::Status valid = crypto::ValidateAgencyId(node->agency_id);
-    if (!valid.ok()) {
-      table->AddValueProblem("agency_id", absl::StrCat(Quoted(node->agency_id),
-                                                       ": ", valid.message()));
-      node->agency_id.clear();
-    }
-  }
+  ReadAgencyId(*table, "agency_id", Need::kRequired, &node->agency_id);
   table->Path("key_dir", Need::kRequired, &node->key_dir);
   table->Path("data_dir", Need::kRequired, &node->data_dir);
   table->Path("trust_root", Need::kRequired, &node->trust_root);
@@ -45,6 +35,7 @@ void ReadRouterLinkTable(TableReader& root, RouterLinkSettings* router) {
   if (!table) return;
   table->Address("address", Need::kRequired, PortZero::kRefuse,
                  &router->address);
+  ReadAgencyId(*table, "agency_id", Need::kRequired, &router->agency_id);
   table->Path("tls_cert", Need::kRequired, &router->tls_cert);
   table->Path("tls_key", Need::kRequired, &router->tls_key);
   table->Path("ca", Need::kRequired, &router->ca);

@@ -13,6 +13,8 @@ namespace internal {
 void CheckRouterFilesInto(const RouterConfig& config, ProblemList* problems) {
   const absl::Time now = absl::Now();
   const RouterSettings& router = config.router;
+  CheckAgencyKeyDir("[router] key_dir", router.key_dir, router.agency_id,
+                    problems);
   CheckTlsKeyPair("[router]", router.tls_cert, router.tls_key, now, problems);
   CheckCaFile("[router] client_ca", router.client_ca, now, problems);
   CheckDataDir("[router] data_dir", router.data_dir, problems);
@@ -23,8 +25,8 @@ void CheckRouterFilesInto(const RouterConfig& config, ProblemList* problems) {
 void ResolveRouterPaths(const std::string& base_dir, RouterConfig* config) {
   RouterSettings& router = config->router;
   for (std::string* path :
-       {&router.tls_cert, &router.tls_key, &router.client_ca, &router.data_dir,
-        &router.directory, &router.trust_root}) {
+       {&router.key_dir, &router.tls_cert, &router.tls_key, &router.client_ca,
+        &router.data_dir, &router.directory, &router.trust_root}) {
     *path = ResolveConfigPath(base_dir, *path);
   }
 }

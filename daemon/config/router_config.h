@@ -18,6 +18,8 @@ namespace handover::config {
 
 // [router]: where the router listens, its TLS material and its state.
 struct RouterSettings {
+  std::string agency_id;   // the router's own id in the directory
+  std::string key_dir;     // its agency key directory: secret.key (0600)
   std::string listen;      // "host:port"; port 0 picks a free port
   std::string tls_cert;    // PEM server certificate (chain)
   std::string tls_key;     // PEM private key, mode 0600
@@ -52,8 +54,9 @@ struct RouterConfig {
 absl::StatusOr<RouterConfig> ParseRouterConfig(absl::string_view toml_text,
                                                absl::string_view source_name);
 
-// Checks the files: the TLS certificate, key (0600) and their match, the
-// client CA, the directory file, the trust root and data_dir.
+// Checks the files: the key directory (its secret key 0600 and belonging to
+// agency_id), the TLS certificate, key (0600) and their match, the client
+// CA, the directory file, the trust root and data_dir.
 absl::Status CheckRouterConfigFiles(const RouterConfig& config);
 
 // As LoadNodeConfig, for the router.

@@ -11,6 +11,8 @@ namespace {
 void ReadRouterTable(TableReader& root, RouterSettings* router) {
   std::optional<TableReader> table = root.Table("router", Need::kRequired);
   if (!table) return;
+  ReadAgencyId(*table, "agency_id", Need::kRequired, &router->agency_id);
+  table->Path("key_dir", Need::kRequired, &router->key_dir);
   table->Address("listen", Need::kRequired, PortZero::kAllow, &router->listen);
   table->Path("tls_cert", Need::kRequired, &router->tls_cert);
   table->Path("tls_key", Need::kRequired, &router->tls_key);

@@ -2,9 +2,22 @@
 
 #include "absl/strings/str_cat.h"
 #include "config/config_file.h"
+#include "config/quoted.h"
 #include "config/units.h"
+#include "crypto/identity.h"
 
 namespace handover::config::internal {
+
+void ReadAgencyId(TableReader& table, absl::string_view key, Need need,
+                  std::string* out) {
+  if (!table.String(key, need, out)) return;
+  absl::Status valid = crypto::ValidateAgencyId(*out);
+  if (!valid.ok()) {
+    table.AddValueProblem(key,
+                          absl::StrCat(Quoted(*out), ": ", valid.message()));
+    out->clear();
+  }
+}
 
 void ReadRetryTable(TableReader& root, RetryPolicy* retry) {
   std::optional<TableReader> table = root.Table("retry", Need::kOptional);

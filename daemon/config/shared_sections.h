@@ -4,6 +4,7 @@
 #define HANDOVER_CONFIG_SHARED_SECTIONS_H_
 
 #include <cstdint>
+#include <string>
 
 #include "absl/strings/string_view.h"
 #include "config/retry_policy.h"
@@ -21,6 +22,11 @@ inline constexpr uint64_t kMaxEnvelopeBytes = uint64_t{1} << 40;
 inline constexpr uint64_t kMaxBundleJsonBytes = uint64_t{16} << 20;
 inline constexpr int64_t kMaxAttachments = 1024;
 inline constexpr int64_t kMaxSubmissionsPerMinute = 1'000'000;
+
+// Reads the agency id `key` of `table`: a string that must be a valid
+// agency id (crypto/identity.h). Left empty if missing or invalid.
+void ReadAgencyId(TableReader& table, absl::string_view key, Need need,
+                  std::string* out);
 
 // Reads the optional [retry] table of `root` into `retry`.
 void ReadRetryTable(TableReader& root, RetryPolicy* retry);

@@ -190,26 +190,44 @@ class RouterFilesTest : public ::testing::Test {
 
 TEST_F(RouterFilesTest, AGoodSetupLoads) {
   ASSERT_OK_AND_ASSIGN(RouterConfig c, LoadRouterConfig(path_));
+  EXPECT_EQ(c.router.agency_id, "handover-router");
+  EXPECT_EQ(c.router.key_dir, At("keys"));
   EXPECT_EQ(c.router.tls_key, At("tls/router.key"));
   EXPECT_EQ(c.router.directory, At("directory.signed"));
   EXPECT_OK(CheckRouterConfigFiles(c));
 }
 
 TEST_F(RouterFilesTest, EveryFileIsChecked) {
+  ASSERT_EQ(chmod(At("keys/secret.key").c_str(), 0640), 0);
   ASSERT_EQ(unlink(At("directory.signed").c_str()), 0);
   ASSERT_EQ(chmod(At("tls/router.key").c_str(), 0604), 0);
   WriteTestFile(At("authority/public.key"), "junk", 0644);
   absl::Status s = LoadRouterConfig(path_).status();
   std::string key = At("tls/router.key");
+  std::string secret = At("keys/secret.key");
   EXPECT_THAT(
       StatusLines(s),
-      ElementsAre(path_ + ": [router] tls_key: " + key +
+      ElementsAre(path_ + ": [router] key_dir: " + secret +
+                      " has mode 0640; secret key files must be 0600 (run: "
+                      "chmod 600 " +
+                      secret + ")",
+                  path_ + ": [router] tls_key: " + key +
                       " has mode 0604; secret key files must be 0600 (run: "
                       "chmod 600 " +
                       key + ")",
                   path_ + ": [router] directory: " + At("directory.signed") +
                       " does not exist",
                   ::testing::StartsWith(path_ + ": [router] trust_root: ")));
+}
+
+TEST_F(RouterFilesTest, TheKeyMustBeTheRouters) {
+  std::string text = handover::testing::ReadTestFile(path_);
+  text.replace(text.find("\"handover-router\""), 17, "\"stockport-cs\"");
+  WriteTestFile(path_, text, 0644);
+  EXPECT_THAT(StatusLines(LoadRouterConfig(path_).status()),
+              ElementsAre(path_ + ": [router] key_dir: " + At("keys") +
+                          " holds the key of agency \"handover-router\", not "
+                          "\"stockport-cs\""));
 }
 
 }  // namespace

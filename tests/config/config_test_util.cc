@@ -58,6 +58,7 @@ client_ca = "tls/ca.pem"
 
 [router]
 address = "localhost:7443"
+agency_id = "handover-router"
 tls_cert = "tls/stockport-cs.pem"
 tls_key = "tls/stockport-cs.key"
 ca = "tls/ca.pem"
@@ -70,10 +71,13 @@ cert_sha256 = ")",
 }
 
 std::string WriteRouterSetup(const std::string& dir) {
+  WriteKeys(dir + "/keys", "handover-router");
   WriteKeys(dir + "/authority", "directory-authority");
   CopyTls(dir, "router");
   WriteTestFile(dir + "/directory.signed", "not checked yet", 0644);
   return R"([router]
+agency_id = "handover-router"
+key_dir = "keys"
 listen = "127.0.0.1:0"
 tls_cert = "tls/router.pem"
 tls_key = "tls/router.key"

@@ -26,7 +26,8 @@ std::vector<std::string> StatusLines(const absl::Status& status);
 // Its one client authenticates by the demo case-system certificate.
 std::string WriteNodeSetup(const std::string& dir);
 
-// The same for a router: tls/, authority/public.key and directory.signed.
+// The same for a router "handover-router": keys/, tls/,
+// authority/public.key and directory.signed.
 std::string WriteRouterSetup(const std::string& dir);
 
 }  // namespace handover::testing

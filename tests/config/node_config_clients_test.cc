@@ -15,7 +15,7 @@ using handover::testing::kDigestB;
 using handover::testing::StatusLines;
 using ::testing::ElementsAre;
 
-// Lines 1-15; [[clients]] entries follow from line 16.
+// Lines 1-16; [[clients]] entries follow from line 17.
 constexpr char kBase[] = R"([node]
 agency_id = "stockport-cs"
 key_dir = "keys"
@@ -28,6 +28,7 @@ tls_key = "node.key"
 client_ca = "clients-ca.pem"
 [router]
 address = "localhost:8443"
+agency_id = "handover-router"
 tls_cert = "node.pem"
 tls_key = "node.key"
 ca = "ca.pem"
@@ -71,21 +72,21 @@ TEST(NodeConfigClientsTest, EachEntryIsChecked) {
   EXPECT_THAT(
       StatusLines(ParseNodeConfig(text, "node.toml").status()),
       ElementsAre(
-          "node.toml:18: [[clients]] role: unknown role \"reader\"; expected "
+          "node.toml:19: [[clients]] role: unknown role \"reader\"; expected "
           "submitter, receiver, alert-operator or admin",
-          "node.toml:20: [[clients]] \"both\" has both cert_sha256 and "
+          "node.toml:21: [[clients]] \"both\" has both cert_sha256 and "
           "token_sha256; give exactly one",
-          "node.toml:25: [[clients]] \"neither\" has neither cert_sha256 nor "
+          "node.toml:26: [[clients]] \"neither\" has neither cert_sha256 nor "
           "token_sha256; give exactly one",
-          "node.toml:29: [[clients]] name: \"bad hex\" is not a valid client "
+          "node.toml:30: [[clients]] name: \"bad hex\" is not a valid client "
           "name; use 1 to 64 of A-Z a-z 0-9 . _ -",
-          "node.toml:31: [[clients]] token_sha256: \"xyz\" is not a SHA-256 "
+          "node.toml:32: [[clients]] token_sha256: \"xyz\" is not a SHA-256 "
           "digest; expected 64 hex digits (colons between pairs are "
           "allowed)",
-          "node.toml:32: missing required key \"name\" in [[clients]]",
-          "node.toml:32: [[clients]] entry has neither cert_sha256 nor "
+          "node.toml:33: missing required key \"name\" in [[clients]]",
+          "node.toml:33: [[clients]] entry has neither cert_sha256 nor "
           "token_sha256; give exactly one",
-          "node.toml:34: unknown key \"token\" in [[clients]]"));
+          "node.toml:35: unknown key \"token\" in [[clients]]"));
 }
 
 TEST(NodeConfigClientsTest, NamesCertificatesAndTokensAreUnique) {
@@ -97,12 +98,12 @@ TEST(NodeConfigClientsTest, NamesCertificatesAndTokensAreUnique) {
   EXPECT_THAT(
       StatusLines(ParseNodeConfig(text, "node.toml").status()),
       ElementsAre(
-          "node.toml:21: [[clients]] name: duplicate client name "
-          "\"case-system\" (first at line 16)",
-          "node.toml:27: [[clients]] cert_sha256: another client has the "
-          "same certificate (first at line 16)",
-          "node.toml:31: [[clients]] token_sha256: another client has the "
-          "same token (first at line 20)"));
+          "node.toml:22: [[clients]] name: duplicate client name "
+          "\"case-system\" (first at line 17)",
+          "node.toml:28: [[clients]] cert_sha256: another client has the "
+          "same certificate (first at line 17)",
+          "node.toml:32: [[clients]] token_sha256: another client has the "
+          "same token (first at line 21)"));
 }
 
 TEST(NodeConfigClientsTest, CertificateClientsNeedAClientCa) {
@@ -111,7 +112,7 @@ TEST(NodeConfigClientsTest, CertificateClientsNeedAClientCa) {
                      Client("token-user", "receiver", Token(kDigestB));
   text.erase(text.find("client_ca = \"clients-ca.pem\"\n"), 29);
   EXPECT_THAT(StatusLines(ParseNodeConfig(text, "node.toml").status()),
-              ElementsAre("node.toml:18: [[clients]] cert_sha256: client "
+              ElementsAre("node.toml:19: [[clients]] cert_sha256: client "
                           "\"case-system\" authenticates by certificate, but "
                           "[listen] client_ca is not set"));
 }
@@ -119,7 +120,7 @@ TEST(NodeConfigClientsTest, CertificateClientsNeedAClientCa) {
 TEST(NodeConfigClientsTest, ClientsMustBeAnArrayOfTables) {
   std::string text = std::string(kBase) + "[clients]\nname = \"x\"\n";
   EXPECT_THAT(StatusLines(ParseNodeConfig(text, "node.toml").status()),
-              ElementsAre("node.toml:16: clients must be an array of tables "
+              ElementsAre("node.toml:17: clients must be an array of tables "
                           "([[clients]]), not a table"));
 }
 

@@ -32,6 +32,7 @@ client_ca = "/etc/handover/tls/clients-ca.pem"
 
 [router]
 address = "router.example.org:8443"
+agency_id = "handover-router"
 tls_cert = "/etc/handover/tls/client.pem"
 tls_key = "/etc/handover/tls/client.key"
 ca = "/etc/handover/tls/router-ca.pem"
@@ -70,6 +71,7 @@ tls_cert = "node.pem"
 tls_key = "node.key"
 [router]
 address = "localhost:8443"
+agency_id = "handover-router"
 tls_cert = "node.pem"
 tls_key = "node.key"
 ca = "ca.pem"
@@ -87,6 +89,7 @@ TEST(NodeConfigParseTest, EveryFieldRoundTrips) {
   EXPECT_EQ(c.listen.tls_key, "/etc/handover/tls/node.key");
   EXPECT_EQ(c.listen.client_ca, "/etc/handover/tls/clients-ca.pem");
   EXPECT_EQ(c.router.address, "router.example.org:8443");
+  EXPECT_EQ(c.router.agency_id, "handover-router");
   EXPECT_EQ(c.router.tls_cert, "/etc/handover/tls/client.pem");
   EXPECT_EQ(c.router.tls_key, "/etc/handover/tls/client.key");
   EXPECT_EQ(c.router.ca, "/etc/handover/tls/router-ca.pem");
@@ -157,7 +160,7 @@ TEST(NodeConfigParseTest, NonAsciiOutsideAStringIsAPlainSyntaxError) {
 TEST(NodeConfigParseTest, DuplicateKeyIsASyntaxError) {
   std::string text = std::string(kMinimal) + "[listen]\n";
   EXPECT_THAT(StatusLines(ParseNodeConfig(text, "n.toml").status()),
-              ElementsAre(::testing::StartsWith("n.toml:15:")));
+              ElementsAre(::testing::StartsWith("n.toml:16:")));
 }
 
 TEST(NodeConfigParseTest, UnknownTablesAndKeysAreNamedWithTheirLines) {
@@ -175,12 +178,12 @@ name = "x"
       ElementsAre(
           "node.toml:1: unknown key \"listne\" at the top level; did you "
           "mean \"listen\"?",
-          "node.toml:17: unknown key \"initial_backof\" in [retry]; did you "
+          "node.toml:18: unknown key \"initial_backof\" in [retry]; did you "
           "mean \"initial_backoff\"?",
-          "node.toml:18: unknown key \"jitter\" in [retry]",
-          "node.toml:19: unknown key \"tls\" in [listen]",
-          "node.toml:21: unknown table [limit]; did you mean [limits]?",
-          "node.toml:22: unknown table [[client]]; did you mean [[clients]]?"));
+          "node.toml:19: unknown key \"jitter\" in [retry]",
+          "node.toml:20: unknown key \"tls\" in [listen]",
+          "node.toml:22: unknown table [limit]; did you mean [limits]?",
+          "node.toml:23: unknown table [[client]]; did you mean [[clients]]?"));
 }
 
 TEST(NodeConfigParseTest, MissingTablesAndKeysAreNamed) {
@@ -220,6 +223,7 @@ tls_cert = ["a.pem"]
 tls_key = "node.key"
 [router]
 address = "localhost:8443"
+agency_id = "handover-router"
 tls_cert = "node.pem"
 tls_key = "node.key"
 ca = true
@@ -238,13 +242,13 @@ max_attachments = "10"
           "not an integer",
           "node.toml:4: [listen] address must be a string, not an integer",
           "node.toml:5: [listen] tls_cert must be a string, not an array",
-          "node.toml:11: [router] ca must be a string, not a boolean",
-          "node.toml:13: [retry] initial_backoff must be a string, not an "
+          "node.toml:12: [router] ca must be a string, not a boolean",
+          "node.toml:14: [retry] initial_backoff must be a string, not an "
           "integer",
-          "node.toml:14: [retry] multiplier must be a number, not a string",
-          "node.toml:16: [limits] max_envelope_bytes must be a size (a "
+          "node.toml:15: [retry] multiplier must be a number, not a string",
+          "node.toml:17: [limits] max_envelope_bytes must be a size (a "
           "string such as \"16MiB\"), not a floating-point number",
-          "node.toml:17: [limits] max_attachments must be an integer, not a "
+          "node.toml:18: [limits] max_attachments must be an integer, not a "
           "string"));
 }
 
@@ -260,6 +264,7 @@ tls_cert = "node.pem"
 tls_key = "node.key"
 [router]
 address = "localhost:0"
+agency_id = "Router"
 tls_cert = "node.pem"
 tls_key = "node.key"
 ca = "ca.pem"
@@ -285,22 +290,25 @@ submissions_per_minute_per_client = 0
           "\"[::1]:7443\"",
           "node.toml:11: [router] address: \"localhost:0\" has a bad port "
           "\"0\"; the port must be a number from 1 to 65535",
-          "node.toml:16: [retry] initial_backoff: 10m is longer than "
+          "node.toml:12: [router] agency_id: \"Router\": agency id may hold "
+          "only a-z, 0-9, '-' and '.', and must start with a letter or digit "
+          "(bad byte at position 0)",
+          "node.toml:17: [retry] initial_backoff: 10m is longer than "
           "max_backoff (5m)",
-          "node.toml:17: [retry] max_backoff: \"5 m\" has an unknown unit "
+          "node.toml:18: [retry] max_backoff: \"5 m\" has an unknown unit "
           "\" m\"; expected a whole number and a unit (ms, s, m, h or d), "
           "e.g. \"500ms\", \"30s\", \"5m\", \"12h\", \"5d\"",
-          "node.toml:18: [retry] multiplier: 0.5 is out of range; it must be "
+          "node.toml:19: [retry] multiplier: 0.5 is out of range; it must be "
           "from 1 to 10",
-          "node.toml:20: [limits] max_envelope_bytes: \"2GB\" has an unknown "
+          "node.toml:21: [limits] max_envelope_bytes: \"2GB\" has an unknown "
           "unit \"GB\"; expected a whole number of bytes with an optional "
           "unit (KiB, MiB, GiB or TiB), e.g. \"4096\", \"64KiB\", "
           "\"16MiB\", \"2GiB\"",
-          "node.toml:21: [limits] max_bundle_json_bytes: 32MiB is out of "
+          "node.toml:22: [limits] max_bundle_json_bytes: 32MiB is out of "
           "range; it must be from 1 to 16MiB",
-          "node.toml:22: [limits] max_attachments: 5000 is out of range; it "
+          "node.toml:23: [limits] max_attachments: 5000 is out of range; it "
           "must be from 0 to 1024",
-          "node.toml:23: [limits] submissions_per_minute_per_client: 0 is "
+          "node.toml:24: [limits] submissions_per_minute_per_client: 0 is "
           "out of range; it must be from 1 to 1000000"));
 }
 
@@ -308,7 +316,7 @@ TEST(NodeConfigParseTest, MaxBackoffBelowTheDefaultInitialIsRefused) {
   std::string text =
       std::string(kMinimal) + "[retry]\nmax_backoff = \"500ms\"\n";
   EXPECT_THAT(StatusLines(ParseNodeConfig(text, "node.toml").status()),
-              ElementsAre("node.toml:16: [retry] max_backoff: 500ms is "
+              ElementsAre("node.toml:17: [retry] max_backoff: 500ms is "
                           "shorter than initial_backoff (1s)"));
 }
 
@@ -320,10 +328,18 @@ max_envelope_bytes = -1
 )";
   EXPECT_THAT(
       StatusLines(ParseNodeConfig(text, "node.toml").status()),
-      ElementsAre("node.toml:16: [retry] initial_backoff: must be longer "
+      ElementsAre("node.toml:17: [retry] initial_backoff: must be longer "
                   "than 0",
-                  "node.toml:18: [limits] max_envelope_bytes: must not be "
+                  "node.toml:19: [limits] max_envelope_bytes: must not be "
                   "negative"));
+}
+
+TEST(NodeConfigParseTest, TheRoutersAgencyIdIsRequired) {
+  std::string text(kMinimal);
+  text.erase(text.find("agency_id = \"handover-router\"\n"), 30);
+  EXPECT_THAT(StatusLines(ParseNodeConfig(text, "node.toml").status()),
+              ElementsAre("node.toml:10: missing required key \"agency_id\" "
+                          "in [router]"));
 }
 
 TEST(NodeConfigParseTest, ListenMayUsePortZero) {

@@ -14,6 +14,8 @@ using handover::testing::StatusLines;
 using ::testing::ElementsAre;
 
 constexpr char kMinimal[] = R"([router]
+agency_id = "handover-router"
+key_dir = "/etc/handover/keys"
 listen = "0.0.0.0:8443"
 tls_cert = "/etc/handover/router.pem"
 tls_key = "/etc/handover/router.key"
@@ -36,6 +38,8 @@ ciphertext_retention = "7d"
 )";
   ASSERT_OK_AND_ASSIGN(RouterConfig c, ParseRouterConfig(text, "r.toml"));
   EXPECT_EQ(c.source, "r.toml");
+  EXPECT_EQ(c.router.agency_id, "handover-router");
+  EXPECT_EQ(c.router.key_dir, "/etc/handover/keys");
   EXPECT_EQ(c.router.listen, "0.0.0.0:8443");
   EXPECT_EQ(c.router.tls_cert, "/etc/handover/router.pem");
   EXPECT_EQ(c.router.tls_key, "/etc/handover/router.key");
@@ -63,6 +67,7 @@ TEST(RouterConfigTest, DefaultsApply) {
 
 TEST(RouterConfigTest, MistakesAreAllReported) {
   std::string text = R"([router]
+agency_id = "Handover Router"
 listen = "8443"
 tls_cert = "/etc/handover/router.pem"
 tls_key = "/etc/handover/router.key"
@@ -83,20 +88,24 @@ ciphertext_retention = "0d"
   EXPECT_THAT(
       StatusLines(s),
       ElementsAre(
+          "router.toml:1: missing required key \"key_dir\" in [router]",
           "router.toml:1: missing required key \"client_ca\" in [router]",
-          "router.toml:2: [router] listen: \"8443\" has no port; expected "
+          "router.toml:2: [router] agency_id: \"Handover Router\": agency id "
+          "may hold only a-z, 0-9, '-' and '.', and must start with a letter "
+          "or digit (bad byte at position 0)",
+          "router.toml:3: [router] listen: \"8443\" has no port; expected "
           "\"host:port\", e.g. \"127.0.0.1:7443\", \"localhost:7443\" or "
           "\"[::1]:7443\"",
-          "router.toml:8: unknown key \"ca\" in [router]",
-          "router.toml:10: [limits] max_envelope_bytes: 512 is out of range; "
+          "router.toml:9: unknown key \"ca\" in [router]",
+          "router.toml:11: [limits] max_envelope_bytes: 512 is out of range; "
           "it must be from 1KiB to 1TiB",
-          "router.toml:11: unknown key \"max_bundle_json_bytes\" in [limits]",
-          "router.toml:13: [delivery] default_ttl: \"5 days\" has an unknown "
+          "router.toml:12: unknown key \"max_bundle_json_bytes\" in [limits]",
+          "router.toml:14: [delivery] default_ttl: \"5 days\" has an unknown "
           "unit \" days\"; expected a whole number and a unit (ms, s, m, h "
           "or d), e.g. \"500ms\", \"30s\", \"5m\", \"12h\", \"5d\"",
-          "router.toml:14: [delivery] ciphertext_retention: must be longer "
+          "router.toml:15: [delivery] ciphertext_retention: must be longer "
           "than 0",
-          "router.toml:15: unknown table [clients]"));
+          "router.toml:16: unknown table [clients]"));
 }
 
 TEST(RouterConfigTest, SyntaxErrorIsOneLine) {

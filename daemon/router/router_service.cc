@@ -1,0 +1,95 @@
+#include "router/router_service.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "router/caller_identity.h"
+#include "router/mailbox_stream.h"
+#include "rpc/grpc_status.h"
+#include "spdlog/spdlog.h"
+
+namespace handover::router {
+namespace {
+
+class GrpcPartReader final : public PartReader {
+ public:
+  explicit GrpcPartReader(grpc::ServerReader<handover::v1::EnvelopePart>* r)
+      : reader_(r) {}
+  bool Read(handover::v1::EnvelopePart* part) override {
+    return reader_->Read(part);
+  }
+
+ private:
+  grpc::ServerReader<handover::v1::EnvelopePart>* reader_;
+};
+
+// Refusals are logged once, here, with who asked; never content.
+grpc::Status Refuse(absl::string_view what, absl::string_view caller,
+                    const absl::Status& status) {
+  spdlog::warn("{} from {} refused: {}: {}", std::string(what),
+               caller.empty() ? "an unidentified caller" : std::string(caller),
+               absl::StatusCodeToString(status.code()),
+               std::string(status.message()));
+  return rpc::ToGrpcStatus(status);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> RouterService::Caller(
+    const grpc::ServerContext& context) const {
+  return IdentifyCaller(context, *env_->directory->Current());
+}
+
+grpc::Status RouterService::GetDirectory(
+    grpc::ServerContext* context, const handover::v1::GetDirectoryRequest*,
+    handover::v1::SignedDirectory* response) {
+  absl::StatusOr<std::string> caller = Caller(*context);
+  if (!caller.ok()) return Refuse("GetDirectory", "", caller.status());
+  if (!response->ParseFromString(*env_->directory->SignedBytes())) {
+    return grpc::Status(grpc::StatusCode::INTERNAL,
+                        "the served directory does not parse");
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status RouterService::SubmitEnvelope(
+    grpc::ServerContext* context,
+    grpc::ServerReader<handover::v1::EnvelopePart>* reader,
+    handover::v1::SubmitEnvelopeResponse* response) {
+  absl::StatusOr<std::string> caller = Caller(*context);
+  if (!caller.ok()) return Refuse("SubmitEnvelope", "", caller.status());
+  GrpcPartReader parts(reader);
+  absl::StatusOr<bool> already_stored = envelopes_.Submit(*caller, &parts);
+  if (!already_stored.ok()) {
+    return Refuse("SubmitEnvelope", *caller, already_stored.status());
+  }
+  response->set_already_stored(*already_stored);
+  return grpc::Status::OK;
+}
+
+grpc::Status RouterService::Connect(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<handover::v1::RouterMessage,
+                             handover::v1::NodeMessage>* stream) {
+  absl::StatusOr<std::string> caller = Caller(*context);
+  if (!caller.ok()) return Refuse("Connect", "", caller.status());
+  MailboxStream mailbox(env_, *caller, context, stream);
+  absl::Status status = mailbox.Run();
+  if (!status.ok() && status.code() != absl::StatusCode::kCancelled &&
+      status.code() != absl::StatusCode::kUnavailable) {
+    return Refuse("Connect", *caller, status);
+  }
+  return rpc::ToGrpcStatus(status);
+}
+
+grpc::Status RouterService::SubmitNotice(
+    grpc::ServerContext* context, const handover::v1::SignedNotice* request,
+    handover::v1::SubmitNoticeResponse*) {
+  absl::StatusOr<std::string> caller = Caller(*context);
+  if (!caller.ok()) return Refuse("SubmitNotice", "", caller.status());
+  absl::Status status = notices_.Submit(*caller, *request);
+  if (!status.ok()) return Refuse("SubmitNotice", *caller, status);
+  return grpc::Status::OK;
+}
+
+}  // namespace handover::router

@@ -1,0 +1,48 @@
+// handover.v1.Router over gRPC's synchronous API: identifies each caller by
+// its client certificate (caller_identity.h) and hands the call to the
+// part that does the work (envelope_intake.h, notice_intake.h,
+// mailbox_stream.h). Errors go back as one-line gRPC statuses.
+//
+// Thread-safe: gRPC calls the methods from many threads at once.
+#ifndef HANDOVER_ROUTER_ROUTER_SERVICE_H_
+#define HANDOVER_ROUTER_ROUTER_SERVICE_H_
+
+#include "handover/v1/router.grpc.pb.h"
+#include "router/envelope_intake.h"
+#include "router/notice_intake.h"
+#include "router/router_env.h"
+
+namespace handover::router {
+
+class RouterService final : public handover::v1::Router::Service {
+ public:
+  // Borrows `env`, which must outlive the service.
+  explicit RouterService(const RouterEnv* env)
+      : env_(env), envelopes_(env), notices_(env) {}
+
+  grpc::Status GetDirectory(grpc::ServerContext* context,
+                            const handover::v1::GetDirectoryRequest* request,
+                            handover::v1::SignedDirectory* response) override;
+  grpc::Status SubmitEnvelope(
+      grpc::ServerContext* context,
+      grpc::ServerReader<handover::v1::EnvelopePart>* reader,
+      handover::v1::SubmitEnvelopeResponse* response) override;
+  grpc::Status Connect(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<handover::v1::RouterMessage,
+                               handover::v1::NodeMessage>* stream) override;
+  grpc::Status SubmitNotice(
+      grpc::ServerContext* context, const handover::v1::SignedNotice* request,
+      handover::v1::SubmitNoticeResponse* response) override;
+
+ private:
+  absl::StatusOr<std::string> Caller(const grpc::ServerContext& context) const;
+
+  const RouterEnv* const env_;
+  EnvelopeIntake envelopes_;
+  NoticeIntake notices_;
+};
+
+}  // namespace handover::router
+
+#endif  // HANDOVER_ROUTER_ROUTER_SERVICE_H_

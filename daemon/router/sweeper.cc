@@ -1,0 +1,108 @@
+#include "router/sweeper.h"
+
+#include <string>
+#include <vector>
+
+#include "common/status_macros.h"
+#include "crypto/identity.h"
+#include "spdlog/spdlog.h"
+
+namespace handover::router {
+namespace {
+
+// Rows per query; a pass repeats until a query comes back short, up to
+// kMaxRounds, so one pass stays bounded however far behind it is.
+constexpr size_t kBatch = 256;
+constexpr int kMaxRounds = 64;
+
+}  // namespace
+
+absl::StatusOr<SweepCounts> Sweeper::RunOnce() {
+  SweepCounts counts;
+  released_ = 0;
+  ASSIGN_OR_RETURN(counts.expired, EndExpired());
+  ASSIGN_OR_RETURN(counts.revoked, EndRevoked());
+  ASSIGN_OR_RETURN(counts.ciphertext_deleted, DeleteCiphertext());
+  counts.ciphertext_deleted += released_;
+  return counts;
+}
+
+absl::StatusOr<DeliveryOutcome> Sweeper::EndDelivery(
+    const OpenDelivery& delivery, DeliveryState state,
+    handover::v1::NonDeliveryReason reason, absl::string_view detail) {
+  ASSIGN_OR_RETURN(
+      std::string report,
+      env_->signer->NonDelivery(delivery.transfer_id, delivery.sender_id,
+                                delivery.recipient_id, reason, detail));
+  ASSIGN_OR_RETURN(
+      DeliveryOutcome outcome,
+      env_->store->FinishDelivery(delivery.transfer_id, delivery.recipient_id,
+                                  state, detail, report, env_->clock->Now()));
+  if (outcome.changed) {
+    spdlog::warn("transfer {}: not delivered to {}: {}",
+                 crypto::ToHex(delivery.transfer_id), delivery.recipient_id,
+                 std::string(detail));
+    env_->hub->Notify(delivery.sender_id);
+  }
+  env_->janitor->RemoveReleased(outcome.released);
+  if (outcome.released.has_value()) ++released_;
+  return outcome;
+}
+
+absl::StatusOr<int> Sweeper::EndExpired() {
+  int ended = 0;
+  for (int round = 0; round < kMaxRounds; ++round) {
+    ASSIGN_OR_RETURN(std::vector<OpenDelivery> due,
+                     env_->store->ListExpired(env_->clock->Now(), kBatch));
+    for (const OpenDelivery& delivery : due) {
+      ASSIGN_OR_RETURN(
+          DeliveryOutcome outcome,
+          EndDelivery(delivery, DeliveryState::kExpired,
+                      handover::v1::NON_DELIVERY_REASON_EXPIRED,
+                      "not delivered before the envelope expired"));
+      if (outcome.changed) ++ended;
+    }
+    if (due.size() < kBatch) break;
+  }
+  return ended;
+}
+
+absl::StatusOr<int> Sweeper::EndRevoked() {
+  int ended = 0;
+  std::shared_ptr<const directory::DirectoryView> directory =
+      env_->directory->Current();
+  for (const handover::v1::Agency& agency : directory->directory().agencies()) {
+    if (agency.status() != handover::v1::AGENCY_STATUS_REVOKED) continue;
+    for (int round = 0; round < kMaxRounds; ++round) {
+      ASSIGN_OR_RETURN(std::vector<OpenDelivery> open,
+                       env_->store->ListOpenDeliveriesTo(agency.id(), kBatch));
+      for (const OpenDelivery& delivery : open) {
+        ASSIGN_OR_RETURN(
+            DeliveryOutcome outcome,
+            EndDelivery(delivery, DeliveryState::kRevoked,
+                        handover::v1::NON_DELIVERY_REASON_RECIPIENT_REVOKED,
+                        "the recipient agency was revoked"));
+        if (outcome.changed) ++ended;
+      }
+      if (open.size() < kBatch) break;
+    }
+  }
+  return ended;
+}
+
+absl::StatusOr<int> Sweeper::DeleteCiphertext() {
+  int deleted = 0;
+  const absl::Time cutoff = env_->clock->Now() - retention_;
+  for (int round = 0; round < kMaxRounds; ++round) {
+    ASSIGN_OR_RETURN(std::vector<CiphertextRef> refs,
+                     env_->store->ListDeletableCiphertext(cutoff, kBatch));
+    for (const CiphertextRef& ref : refs) {
+      RETURN_IF_ERROR(env_->janitor->Delete(ref));
+      ++deleted;
+    }
+    if (refs.size() < kBatch) break;
+  }
+  return deleted;
+}
+
+}  // namespace handover::router

@@ -1,0 +1,52 @@
+// The router's periodic housekeeping, one pass per RunOnce() (the daemon
+// calls it every second; tests call it directly with a FakeClock):
+//   - deliveries still pending at their envelope's expires_at end as
+//     expired, with a router-signed non-delivery report (EXPIRED) to the
+//     sender;
+//   - deliveries waiting for an agency the directory now lists as revoked
+//     end likewise (RECIPIENT_REVOKED);
+//   - ciphertext is deleted once no recipient can still need it, and in any
+//     case once it is older than [delivery] ciphertext_retention. Routing
+//     metadata stays.
+//
+// Thread-safe, but passes must not overlap (one sweeping thread).
+#ifndef HANDOVER_ROUTER_SWEEPER_H_
+#define HANDOVER_ROUTER_SWEEPER_H_
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "router/router_env.h"
+
+namespace handover::router {
+
+struct SweepCounts {
+  int expired = 0;             // deliveries ended as expired
+  int revoked = 0;             // deliveries ended as recipient revoked
+  int ciphertext_deleted = 0;  // envelopes whose ciphertext went
+};
+
+class Sweeper {
+ public:
+  // Borrows `env` (store, spool, janitor, directory, hub, signer, clock).
+  Sweeper(const RouterEnv* env, absl::Duration ciphertext_retention)
+      : env_(env), retention_(ciphertext_retention) {}
+
+  absl::StatusOr<SweepCounts> RunOnce();
+
+ private:
+  absl::StatusOr<int> EndExpired();
+  absl::StatusOr<int> EndRevoked();
+  absl::StatusOr<int> DeleteCiphertext();
+  // Ends one delivery with a signed report.
+  absl::StatusOr<DeliveryOutcome> EndDelivery(
+      const OpenDelivery& delivery, DeliveryState state,
+      handover::v1::NonDeliveryReason reason, absl::string_view detail);
+
+  const RouterEnv* const env_;
+  const absl::Duration retention_;
+  int released_ = 0;  // ciphertext released by ended deliveries, this pass
+};
+
+}  // namespace handover::router
+
+#endif  // HANDOVER_ROUTER_SWEEPER_H_
