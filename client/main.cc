@@ -1,5 +1,6 @@
-// `handover`: the command-line tool for keys, offline sealing and opening,
-// and envelope inspection. Exit codes: 0 success, 1 failure, 2 usage error.
+// `handover`: the command-line tool for transfers through a node, keys,
+// offline sealing and opening, envelope inspection and the directory. Exit
+// codes: 0 success, 1 failure, 2 usage error.
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,10 +10,15 @@
 #include "cli_output.h"
 #include "commands/command.h"
 #include "commands/directory.h"
+#include "commands/fetch.h"
+#include "commands/inbox.h"
+#include "commands/info.h"
 #include "commands/inspect.h"
 #include "commands/keygen.h"
 #include "commands/open.h"
 #include "commands/seal.h"
+#include "commands/status.h"
+#include "commands/submit.h"
 #include "commands/version.h"
 #include "crypto/sodium_util.h"
 #include "help_formatter.h"
@@ -23,13 +29,20 @@ namespace {
 
 constexpr char kDescription[] =
     "handover moves children's case records between agencies, signed and "
-    "end-to-end encrypted. This tool makes agency keys, seals a case bundle "
-    "and its attachments into an envelope file for named recipients, opens "
-    "an envelope addressed to you, and shows an envelope's header without a "
-    "key. Run `handover COMMAND --help` for each command's options.";
+    "end-to-end encrypted. Through your agency's node it submits transfers, "
+    "lists and fetches the inbox, shows where a transfer has got to and "
+    "how the node is doing. "
+    "Offline it makes agency keys, seals a case bundle and its attachments "
+    "into an envelope file for named recipients, opens an envelope "
+    "addressed to you, shows an envelope's header without a key, and signs "
+    "the agency directory. Run `handover COMMAND --help` for each command's "
+    "options.";
 
 constexpr char kFooter[] =
     "Example:\n"
+    "  handover submit --node 127.0.0.1:7401 --ca tls/ca.pem \\\n"
+    "      --cert tls/case-system.pem --key tls/case-system.key \\\n"
+    "      --bundle bundle.json --to birmingham-cs --idempotency-key K1\n"
     "  handover keygen --agency stockport-cs --out keys/stockport-cs\n"
     "  handover seal --key keys/stockport-cs --to birmingham-cs.pub "
     "--in bundle.json --out transfer.hov\n"
@@ -88,8 +101,9 @@ int Main(int argc, char** argv) {
   app.set_version_flag("--version", absl::StrCat("handover ", kVersion));
   app.require_subcommand(0, 1);
   std::vector<Command> commands = {
-      AddKeygenCommand(&app),  AddSealCommand(&app),
-      AddOpenCommand(&app),    AddInspectCommand(&app),
+      AddKeygenCommand(&app),  AddSealCommand(&app),     AddOpenCommand(&app),
+      AddInspectCommand(&app), AddSubmitCommand(&app),   AddInboxCommand(&app),
+      AddFetchCommand(&app),   AddStatusCommand(&app),   AddInfoCommand(&app),
       AddVersionCommand(&app), AddDirectoryCommand(&app)};
   try {
     app.parse(argc, argv);

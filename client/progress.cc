@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <string>
 
 namespace handover::cli {
 
@@ -26,8 +27,13 @@ void TerminalProgress::Update(uint64_t done, uint64_t total) {
   if (percent == last_percent_) return;
   last_percent_ = percent;
   drawn_ = true;
-  std::fprintf(stderr, "\rhandover: %s %3d%% of %llu MiB", verb_.c_str(),
-               percent, static_cast<unsigned long long>(total >> 20));
+  constexpr int kBarWidth = 30;
+  const int filled = percent * kBarWidth / 100;
+  const std::string bar =
+      std::string(filled, '#') + std::string(kBarWidth - filled, ' ');
+  std::fprintf(stderr, "\rhandover: %s [%s] %3d%% of %llu MiB", verb_.c_str(),
+               bar.c_str(), percent,
+               static_cast<unsigned long long>(total >> 20));
   std::fflush(stderr);
 }
 

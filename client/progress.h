@@ -1,6 +1,6 @@
-// A progress line on stderr for long seals and opens. It draws only when
-// stderr is a terminal and the input is large, so scripts and logs never see
-// it. Not thread-safe.
+// A progress bar on stderr for long seals, opens, submits and fetches. It
+// draws only when stderr is a terminal and the work is large, so scripts and
+// logs never see it. Not thread-safe.
 #ifndef HANDOVER_CLIENT_PROGRESS_H_
 #define HANDOVER_CLIENT_PROGRESS_H_
 
@@ -16,7 +16,7 @@ inline constexpr uint64_t kProgressMinBytes = 16 * 1024 * 1024;
 
 class TerminalProgress {
  public:
-  // `verb` names the work, e.g. "sealing".
+  // `verb` names the work, e.g. "sealing" or "sending".
   explicit TerminalProgress(std::string verb);
   ~TerminalProgress() { Finish(); }
   TerminalProgress(const TerminalProgress&) = delete;

@@ -1,23 +1,23 @@
 #include "commands/seal.h"
 
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "attachment_list.h"
 #include "bundle/bundle_json.h"
 #include "bundle/bundle_validate.h"
 #include "casefile/case_file.h"
 #include "cli_output.h"
+#include "cli_validators.h"
 #include "common/clock.h"
 #include "common/status_macros.h"
 #include "crypto/key_file.h"
 #include "duration.h"
 #include "header_summary.h"
-#include "media_type.h"
 #include "progress.h"
 
 namespace handover::cli {
@@ -47,55 +47,8 @@ absl::StatusOr<std::vector<casefile::AttachmentInput>> AttachmentInputs(
     const size_t eq = spec.find('=');  // checked by the option's validator
     inputs.push_back({spec.substr(eq + 1), spec.substr(0, eq)});
   }
-  std::set<std::string> names;
-  for (const casefile::AttachmentInput& in : inputs) {
-    if (!names.insert(in.name).second) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          in.path,
-          ": another attachment already has the name this one would "
-          "get; rename one with --attach-as NAME=FILE"));
-    }
-  }
+  RETURN_IF_ERROR(CheckUniqueNames(inputs, "--attach-as NAME=FILE"));
   return inputs;
-}
-
-// Lists every attachment in the bundle as SealCaseFile will, so validation
-// sees the final list: entries the bundle already has keep their label and
-// description, and files it does not list get
-// casefile::kUnlistedAttachmentLabel. Error messages name files, never
-// attachment names, which may contain a child's name.
-absl::Status CompleteAttachments(const std::string& bundle_path,
-                                 std::vector<casefile::AttachmentInput>* inputs,
-                                 handover::v1::CaseBundle* bundle) {
-  std::map<std::string, handover::v1::Attachment> listed;
-  for (const auto& a : bundle->attachments()) listed[a.name()] = a;
-  bundle->clear_attachments();
-  for (casefile::AttachmentInput& in : *inputs) {
-    std::error_code ec;
-    const uint64_t size = fs::file_size(in.path, ec);
-    if (ec) {
-      return absl::NotFoundError(absl::StrCat(in.path, ": ", ec.message()));
-    }
-    handover::v1::Attachment entry;
-    if (auto it = listed.find(in.name); it != listed.end()) {
-      entry = it->second;
-      listed.erase(it);
-    } else {
-      entry.set_label(std::string(casefile::kUnlistedAttachmentLabel));
-    }
-    in.media_type = entry.media_type().empty() ? GuessMediaType(in.name)
-                                               : entry.media_type();
-    entry.set_name(in.name);
-    entry.set_media_type(in.media_type);
-    entry.set_size_bytes(size);
-    *bundle->add_attachments() = std::move(entry);
-  }
-  if (!listed.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        bundle_path, " lists ", listed.size(),
-        " attachment(s) with no matching --attach or --attach-as file"));
-  }
-  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<crypto::PublicIdentity>> LoadRecipients(
@@ -121,8 +74,10 @@ absl::StatusOr<casefile::SealRequest> BuildRequest(
       request.bundle,
       NameFile(bundle::ReadBundleJsonFile(options.in_path), {options.in_path}));
   ASSIGN_OR_RETURN(request.attachments, AttachmentInputs(options));
-  RETURN_IF_ERROR(CompleteAttachments(options.in_path, &request.attachments,
-                                      &request.bundle));
+  // Completed as SealCaseFile will, so validation sees the final list.
+  RETURN_IF_ERROR(CompleteAttachments(options.in_path,
+                                      "--attach or --attach-as",
+                                      &request.attachments, &request.bundle));
   RETURN_IF_ERROR(
       NameFile(bundle::ValidateBundle(request.bundle), {options.in_path}));
   ASSIGN_OR_RETURN(request.options.time_to_live, ParseDuration(options.ttl));
@@ -182,15 +137,6 @@ absl::Status RunSeal(const SealCommandOptions& options) {
       NameFile(std::move(sealed), {options.out_path, options.in_path}));
   PrintReport(SealReport(header, request, options.out_path), options.format);
   return absl::OkStatus();
-}
-
-CLI::Validator DurationValidator() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        absl::StatusOr<absl::Duration> d = ParseDuration(text);
-        return d.ok() ? "" : std::string(d.status().message());
-      },
-      "DURATION");
 }
 
 CLI::Validator NameEqualsFileValidator() {

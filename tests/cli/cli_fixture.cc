@@ -19,7 +19,21 @@ std::string HandoverBinary() {
 
 }  // namespace
 
+void UseSubprocessLeakSuppressions() {
+  // print_suppressions=0: a used suppression must not add stderr lines.
+  const std::string suppressions = std::string("suppressions=") +
+                                   HANDOVER_SOURCE_DIR +
+                                   "/tests/cli/lsan_suppressions.txt"
+                                   ":print_suppressions=0";
+  const char* current = getenv("LSAN_OPTIONS");
+  std::string options = current == nullptr ? "" : current;
+  if (options.find(suppressions) != std::string::npos) return;
+  if (!options.empty()) options += ":";
+  setenv("LSAN_OPTIONS", (options + suppressions).c_str(), 1);
+}
+
 void CliTest::SetUp() {
+  UseSubprocessLeakSuppressions();
   std::string templ = (fs::temp_directory_path() / "handover-cli-XXXXXX");
   ASSERT_NE(mkdtemp(templ.data()), nullptr);
   dir_ = templ;

@@ -50,6 +50,10 @@ class CliTest : public ::testing::Test {
   std::string dir_;
 };
 
+// Points LSAN_OPTIONS (for subprocesses started from now on) at
+// tests/cli/lsan_suppressions.txt, keeping any options already set.
+void UseSubprocessLeakSuppressions();
+
 // Asserts the process failed with `exit_code`, printed nothing on stdout and
 // exactly one line on stderr, which starts with `prefix`.
 void ExpectOneErrorLine(const CommandResult& r, int exit_code,

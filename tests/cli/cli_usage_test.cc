@@ -1,5 +1,8 @@
 // Help, version and usage errors.
+#include <stdlib.h>
+
 #include <string>
+#include <vector>
 
 #include "cli_fixture.h"
 #include "gmock/gmock.h"
@@ -34,7 +37,8 @@ TEST_P(CliHelpTest, PrintsUsageDescriptionAndExample) {
 
 INSTANTIATE_TEST_SUITE_P(EveryCommand, CliHelpTest,
                          ::testing::Values("", "keygen", "seal", "open",
-                                           "inspect", "version"),
+                                           "inspect", "version", "submit",
+                                           "inbox", "fetch", "status", "info"),
                          [](const auto& info) {
                            return info.param.empty() ? std::string("top")
                                                      : info.param;
@@ -83,6 +87,122 @@ TEST_F(CliUsageTest, BadTimeToLiveIsAUsageError) {
 TEST_F(CliUsageTest, BadFormatIsAUsageError) {
   CommandResult r = Handover({"version", "--format", "yaml"});
   ExpectOneErrorLine(r, 2, "handover version: --format: ");
+}
+
+// The network commands check their connection options before anything is
+// read or sent, so none of these needs a node.
+class CliConnectionUsageTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    unsetenv("HANDOVER_NODE");
+    unsetenv("HANDOVER_CA");
+    unsetenv("HANDOVER_TOKEN_FILE");
+  }
+};
+
+TEST_F(CliConnectionUsageTest, NodeIsRequired) {
+  CommandResult r = Handover({"inbox", "--ca", "ca.pem", "--token-file", "t"});
+  ExpectOneErrorLine(r, 2,
+                     "handover inbox: --node is required (or set "
+                     "HANDOVER_NODE to the node's host:port) (see 'handover "
+                     "inbox --help')\n");
+}
+
+TEST_F(CliConnectionUsageTest, NodeNeedsAPort) {
+  CommandResult r = Handover(
+      {"inbox", "--node", "localhost", "--ca", "ca.pem", "--token-file", "t"});
+  ExpectOneErrorLine(r, 2, "handover inbox: --node: ");
+  EXPECT_THAT(r.err, HasSubstr("has no port"));
+}
+
+TEST_F(CliConnectionUsageTest, CaIsRequired) {
+  CommandResult r = Handover({"status", "0123456789abcdef0123456789abcdef",
+                              "--node", "127.0.0.1:7401", "--token-file", "t"});
+  ExpectOneErrorLine(r, 2, "handover status: --ca is required");
+}
+
+TEST_F(CliConnectionUsageTest, CredentialsAreRequired) {
+  CommandResult r =
+      Handover({"inbox", "--node", "127.0.0.1:7403", "--ca", "ca.pem"});
+  ExpectOneErrorLine(r, 2,
+                     "handover inbox: credentials are required: --cert and "
+                     "--key, or --token-file (or HANDOVER_TOKEN_FILE)");
+}
+
+TEST_F(CliConnectionUsageTest, CertNeedsKey) {
+  CommandResult r = Handover({"inbox", "--node", "127.0.0.1:7403", "--ca",
+                              "ca.pem", "--cert", "c.pem"});
+  ExpectOneErrorLine(r, 2,
+                     "handover inbox: --cert and --key go together: give "
+                     "both, or use --token-file");
+}
+
+TEST_F(CliConnectionUsageTest, CertAndTokenAreExclusive) {
+  CommandResult r =
+      Handover({"inbox", "--node", "127.0.0.1:7403", "--ca", "ca.pem", "--cert",
+                "c.pem", "--key", "c.key", "--token-file", "t"});
+  ExpectOneErrorLine(r, 2,
+                     "handover inbox: give either --cert and --key, or "
+                     "--token-file, not both");
+}
+
+TEST_F(CliConnectionUsageTest, NoTokenOptionExists) {
+  CommandResult r = Handover({"inbox", "--node", "127.0.0.1:7403", "--ca",
+                              "ca.pem", "--token", "secret"});
+  ExpectOneErrorLine(r, 2, "handover inbox: ");
+  EXPECT_THAT(r.err, HasSubstr("--token"));
+}
+
+TEST_F(CliConnectionUsageTest, TransferIdMustBe32HexDigits) {
+  for (const std::string command : {"status", "fetch"}) {
+    std::vector<std::string> args = {command,          "ABC",  "--node",
+                                     "127.0.0.1:7401", "--ca", "ca.pem",
+                                     "--token-file",   "t"};
+    if (command == "fetch") args.insert(args.end(), {"--out", "o"});
+    CommandResult r = Handover(args);
+    ExpectOneErrorLine(r, 2,
+                       "handover " + command +
+                           ": ID: a transfer id is 32 lower-case hex digits");
+  }
+  EXPECT_FALSE(Exists("o"));
+}
+
+TEST_F(CliConnectionUsageTest, SubmitChecksItsValues) {
+  const std::vector<std::string> base = {"submit", "--bundle",       "b.json",
+                                         "--node", "127.0.0.1:7401", "--ca",
+                                         "ca.pem", "--token-file",   "t"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Handover(args);
+  };
+  ExpectOneErrorLine(with({"--to", "birmingham-cs"}), 2,
+                     "handover submit: --idempotency-key is required");
+  ExpectOneErrorLine(with({"--to", "Birmingham CS", "--idempotency-key", "k"}),
+                     2, "handover submit: --to: ");
+  ExpectOneErrorLine(
+      with({"--to", "birmingham-cs", "--idempotency-key",
+            std::string(129, 'k')}),
+      2, "handover submit: --idempotency-key: an idempotency key is 1 to 128");
+  ExpectOneErrorLine(with({"--to", "birmingham-cs", "--idempotency-key", "k",
+                           "--ttl", "5 days"}),
+                     2, "handover submit: --ttl: ");
+}
+
+TEST_F(CliConnectionUsageTest, StatusWaitNamesAState) {
+  CommandResult r = Handover({"status", "0123456789abcdef0123456789abcdef",
+                              "--wait", "arrived", "--node", "127.0.0.1:7401",
+                              "--ca", "ca.pem", "--token-file", "t"});
+  ExpectOneErrorLine(r, 2, "handover status: --wait: ");
+  EXPECT_THAT(r.err, HasSubstr("queued,at-router,delivered,failed,expired"));
+}
+
+TEST_F(CliConnectionUsageTest, InboxPageSizeIsBounded) {
+  CommandResult r =
+      Handover({"inbox", "--page-size", "0", "--node", "127.0.0.1:7401", "--ca",
+                "ca.pem", "--token-file", "t"});
+  ExpectOneErrorLine(r, 2, "handover inbox: --page-size: ");
 }
 
 TEST_F(CliUsageTest, VersionFlagAndCommandAgree) {
