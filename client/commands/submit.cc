@@ -29,6 +29,12 @@ namespace {
 namespace fs = std::filesystem;
 namespace v1 = handover::v1;
 
+// An interrupted upload may still have been stored if the node answered
+// just as it was cancelled; the idempotency key makes sending it again safe.
+constexpr char kInterrupted[] =
+    "interrupted; submit again with the same --idempotency-key: it is "
+    "stored once either way";
+
 // Each AttachmentData message carries at most this much (node.proto).
 constexpr size_t kChunkBytes = 1024 * 1024;
 
@@ -111,7 +117,7 @@ absl::Status SendFile(const std::string& path, uint64_t size,
   uint64_t left = size;
   while (left > 0) {
     if (Interrupted()) {
-      return absl::CancelledError("interrupted; the node stored nothing");
+      return absl::CancelledError(kInterrupted);
     }
     buffer->resize(static_cast<size_t>(std::min<uint64_t>(left, kChunkBytes)));
     ASSIGN_OR_RETURN(size_t n, file->Read(buffer->data(), buffer->size()));
@@ -207,7 +213,7 @@ absl::Status RunSubmit(const SubmitOptions& options) {
   progress.Finish();
   if (!status.ok()) {
     if (Interrupted()) {
-      return absl::CancelledError("interrupted; the node stored nothing");
+      return absl::CancelledError(kInterrupted);
     }
     return DescribeRpcError(status, "SubmitTransfer", node->address());
   }
