@@ -8,6 +8,7 @@
 
 #include "node/inbound_envelope.h"
 #include "rpc/grpc_status.h"
+#include "rpc/protocol_headers.h"
 
 namespace handover::node {
 
@@ -75,7 +76,7 @@ absl::Status RouterLink::RunStream(bool* received) {
       options_.context.directory->version());
   hello.mutable_hello()->set_window(options_.window);
   absl::Status handled;
-  if (stream->Write(hello)) {
+  if (stream->Write(hello) && Accepted(stream.get(), context)) {
     connected_ = true;
     spdlog::info("router link up");
     // The router may hold a newer directory than we do.
@@ -101,6 +102,16 @@ absl::Status RouterLink::RunStream(bool* received) {
   absl::Status status = rpc::FromGrpcStatus(finished);
   return status.ok() ? absl::UnavailableError("the router ended the stream")
                      : status;
+}
+
+bool RouterLink::Accepted(Stream* stream, const grpc::ClientContext& context) {
+  // Blocks until the router either accepts the stream (its header arrives)
+  // or refuses it (the call ends with no header).
+  stream->WaitForInitialMetadata();
+  const auto& headers = context.GetServerInitialMetadata();
+  const std::string_view key = rpc::kMailboxOpenHeader;
+  return headers.find(grpc::string_ref(key.data(), key.size())) !=
+         headers.end();
 }
 
 absl::Status RouterLink::Handle(const handover::v1::RouterMessage& message,

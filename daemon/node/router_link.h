@@ -65,6 +65,8 @@ class RouterLink {
   // One stream from connect to its end; returns why it ended. Sets
   // *received when at least one item arrived (the backoff starts over).
   absl::Status RunStream(bool* received);
+  // True once the router has accepted the stream, false if it refused it.
+  static bool Accepted(Stream* stream, const grpc::ClientContext& context);
   // Handles one message; an error ends the stream.
   absl::Status Handle(const handover::v1::RouterMessage& message,
                       Stream* stream);

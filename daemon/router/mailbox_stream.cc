@@ -9,6 +9,7 @@
 #include "common/file_util.h"
 #include "common/status_macros.h"
 #include "crypto/identity.h"
+#include "rpc/protocol_headers.h"
 #include "spdlog/spdlog.h"
 
 namespace handover::router {
@@ -49,7 +50,9 @@ absl::Status MailboxStream::Run() {
   slot_ = slot.get();
   // Items a previous stream could not release are no longer in flight.
   RETURN_IF_ERROR(env_->store->ReleasePushedOf(agency_id_));
-  // Tells the node the stream is up even when nothing is queued for it.
+  // Tells the node the stream is accepted even when nothing is queued for
+  // it; a refusal ends the call without this header.
+  context_->AddInitialMetadata(std::string(rpc::kMailboxOpenHeader), "1");
   io_->SendInitialMetadata();
   spdlog::info("{}: mailbox stream open (window {})", agency_id_, window_);
 

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "rpc/protocol_headers.h"
 #include "rpc/server_setup.h"
 #include "rpc/tls_credentials.h"
 #include "tls/test_certs.h"
@@ -172,6 +173,9 @@ grpc::Status FakeRouter::Connect(
     ++hello_count_;
     drop_ = false;
   }
+  // Accepts the stream as the real router does.
+  context->AddInitialMetadata(std::string(rpc::kMailboxOpenHeader), "1");
+  stream->SendInitialMetadata();
   // Acks are read on their own thread while this one pushes.
   std::thread reader([this, stream] {
     v1::NodeMessage message;
