@@ -93,8 +93,9 @@ int NoticeSender::SendDue() {
       active_call_ = &context;
     }
     handover::v1::SubmitNoticeResponse response;
-    absl::Status status =
-        rpc::FromGrpcStatus(stub_->SubmitNotice(&context, notice, &response));
+    const grpc::Status finished =
+        stub_->SubmitNotice(&context, notice, &response);
+    absl::Status status = rpc::FromRouterCallStatus(finished, context);
     {
       absl::MutexLock lock(&mu_);
       active_call_ = nullptr;

@@ -309,7 +309,7 @@ absl::Status OutboxSender::Submit(OpenedEnvelope& envelope,
       calls_.erase(&context);
     }
     if (!read_status.ok()) return read_status;
-    RETURN_IF_ERROR(rpc::FromGrpcStatus(status));
+    RETURN_IF_ERROR(rpc::FromRouterCallStatus(status, context));
   }
   *already_stored = response.already_stored();
   return absl::OkStatus();

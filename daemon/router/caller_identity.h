@@ -22,6 +22,11 @@ absl::StatusOr<std::string> IdentifyCaller(
     const grpc::ServerContextBase& context,
     const directory::DirectoryView& directory);
 
+// True for IdentifyCaller's refusal of a certificate the directory does not
+// list: a fixable mismatch (a renewed certificate not yet published), unlike
+// a revoked agency, so what the node queued should wait rather than fail.
+bool IsUnlistedCertificate(const absl::Status& status);
+
 }  // namespace handover::router
 
 #endif  // HANDOVER_ROUTER_CALLER_IDENTITY_H_

@@ -6,6 +6,7 @@
 #include "router/caller_identity.h"
 #include "router/mailbox_stream.h"
 #include "rpc/grpc_status.h"
+#include "rpc/protocol_headers.h"
 #include "spdlog/spdlog.h"
 
 namespace handover::router {
@@ -33,6 +34,17 @@ grpc::Status Refuse(absl::string_view what, absl::string_view caller,
   return rpc::ToGrpcStatus(status);
 }
 
+// The caller is not a listed or active agency. For an unlisted certificate
+// the trailer tells the node this is about its identity, not the item it
+// sent, so the item waits for the directory to be fixed.
+grpc::Status RefuseCaller(grpc::ServerContext* context, absl::string_view what,
+                          const absl::Status& status) {
+  if (IsUnlistedCertificate(status)) {
+    context->AddTrailingMetadata(std::string(rpc::kCallerRefusedTrailer), "1");
+  }
+  return Refuse(what, "", status);
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> RouterService::Caller(
@@ -44,7 +56,8 @@ grpc::Status RouterService::GetDirectory(
     grpc::ServerContext* context, const handover::v1::GetDirectoryRequest*,
     handover::v1::SignedDirectory* response) {
   absl::StatusOr<std::string> caller = Caller(*context);
-  if (!caller.ok()) return Refuse("GetDirectory", "", caller.status());
+  if (!caller.ok())
+    return RefuseCaller(context, "GetDirectory", caller.status());
   if (!response->ParseFromString(*env_->directory->SignedBytes())) {
     return grpc::Status(grpc::StatusCode::INTERNAL,
                         "the served directory does not parse");
@@ -57,7 +70,8 @@ grpc::Status RouterService::SubmitEnvelope(
     grpc::ServerReader<handover::v1::EnvelopePart>* reader,
     handover::v1::SubmitEnvelopeResponse* response) {
   absl::StatusOr<std::string> caller = Caller(*context);
-  if (!caller.ok()) return Refuse("SubmitEnvelope", "", caller.status());
+  if (!caller.ok())
+    return RefuseCaller(context, "SubmitEnvelope", caller.status());
   GrpcPartReader parts(reader);
   absl::StatusOr<bool> already_stored = envelopes_.Submit(*caller, &parts);
   if (!already_stored.ok()) {
@@ -72,7 +86,7 @@ grpc::Status RouterService::Connect(
     grpc::ServerReaderWriter<handover::v1::RouterMessage,
                              handover::v1::NodeMessage>* stream) {
   absl::StatusOr<std::string> caller = Caller(*context);
-  if (!caller.ok()) return Refuse("Connect", "", caller.status());
+  if (!caller.ok()) return RefuseCaller(context, "Connect", caller.status());
   MailboxStream mailbox(env_, *caller, context, stream);
   absl::Status status = mailbox.Run();
   if (!status.ok() && status.code() != absl::StatusCode::kCancelled &&
@@ -86,7 +100,8 @@ grpc::Status RouterService::SubmitNotice(
     grpc::ServerContext* context, const handover::v1::SignedNotice* request,
     handover::v1::SubmitNoticeResponse*) {
   absl::StatusOr<std::string> caller = Caller(*context);
-  if (!caller.ok()) return Refuse("SubmitNotice", "", caller.status());
+  if (!caller.ok())
+    return RefuseCaller(context, "SubmitNotice", caller.status());
   absl::Status status = notices_.Submit(*caller, *request);
   if (!status.ok()) return Refuse("SubmitNotice", *caller, status);
   return grpc::Status::OK;

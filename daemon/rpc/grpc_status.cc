@@ -2,6 +2,9 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "rpc/protocol_headers.h"
+
 namespace handover::rpc {
 
 // Both enumerations follow google.rpc.Code, so the numbers carry over.
@@ -15,6 +18,19 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                       status.error_message());
+}
+
+absl::Status FromRouterCallStatus(const grpc::Status& status,
+                                  const grpc::ClientContext& context) {
+  if (status.ok()) return absl::OkStatus();
+  const std::string_view key = kCallerRefusedTrailer;
+  const auto& trailers = context.GetServerTrailingMetadata();
+  if (trailers.find(grpc::string_ref(key.data(), key.size())) !=
+      trailers.end()) {
+    return absl::UnavailableError(absl::StrCat(
+        "the router does not accept this node: ", status.error_message()));
+  }
+  return FromGrpcStatus(status);
 }
 
 }  // namespace handover::rpc
