@@ -96,19 +96,30 @@ absl::StatusOr<std::unique_ptr<TestNetwork>> TestNetwork::Create(
 }
 
 TestNetwork::~TestNetwork() {
-  const bool failed = ::testing::Test::HasFailure();
-  if (failed) {
-    std::vector<DaemonProcess*> all;
-    if (router_) all.push_back(router_.get());
-    for (auto& [id, node] : nodes_) all.push_back(node.get());
+  std::vector<DaemonProcess*> all;
+  if (router_) all.push_back(router_.get());
+  for (auto& [id, node] : nodes_) all.push_back(node.get());
+  for (auto& [id, node] : nodes_) node->Kill();
+  if (router_) router_->Kill();
+  // A sanitizer report in a daemon fails the test even if the daemon kept
+  // going or was killed before it could exit with an error.
+  for (DaemonProcess* p : all) {
+    const std::string log = p->ReadLog();
+    for (const char* report : {"ERROR: AddressSanitizer",
+                               "ERROR: LeakSanitizer", "runtime error:"}) {
+      if (absl::StrContains(log, report)) {
+        ADD_FAILURE() << p->name() << " reported \"" << report << "\"; see "
+                      << p->log_path();
+      }
+    }
+  }
+  if (::testing::Test::HasFailure()) {
     for (DaemonProcess* p : all) {
       std::cerr << "\n---- last " << kLogLinesOnFailure << " lines of "
                 << p->log_path() << " ----\n"
                 << p->LogTail(kLogLinesOnFailure);
     }
   }
-  for (auto& [id, node] : nodes_) node->Kill();
-  if (router_) router_->Kill();
   if (std::getenv("HANDOVER_KEEP_TEST_DIRS") != nullptr) {
     std::cerr << "kept test directory " << root_ << "\n";
     return;
