@@ -3,9 +3,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/file_util.h"
@@ -59,6 +62,26 @@ std::optional<crypto::SecretBytes> LoadKey(absl::string_view what,
   return std::move(key).value();
 }
 
+// Loads the secret key in `dir` and checks that it is `agency_id`'s (if
+// given); adds a problem and returns nullopt if not.
+std::optional<crypto::SecretIdentity> LoadAgencyKey(
+    absl::string_view what, const std::string& dir,
+    const std::string& agency_id, ProblemList* problems) {
+  if (!Ok(what, CheckExists(dir), problems)) return std::nullopt;
+  absl::StatusOr<crypto::SecretIdentity> identity =
+      crypto::LoadSecretIdentity(dir);
+  if (!Ok(what, identity.status(), problems)) return std::nullopt;
+  if (!agency_id.empty() && identity->agency_id() != agency_id) {
+    problems->Add(0,
+                  absl::StrCat(what, ": ", dir, " holds the key of agency ",
+                               Quoted(identity->agency_id()), ", not ",
+                               Quoted(agency_id)),
+                  absl::StatusCode::kFailedPrecondition);
+    return std::nullopt;
+  }
+  return std::move(identity).value();
+}
+
 bool IsWritableDirectory(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode) &&
@@ -109,16 +132,40 @@ void CheckCaFile(absl::string_view what, const std::string& path,
 void CheckAgencyKeyDir(absl::string_view what, const std::string& dir,
                        const std::string& agency_id, ProblemList* problems) {
   if (dir.empty()) return;
-  if (!Ok(what, CheckExists(dir), problems)) return;
-  absl::StatusOr<crypto::SecretIdentity> identity =
-      crypto::LoadSecretIdentity(dir);
-  if (!Ok(what, identity.status(), problems)) return;
-  if (!agency_id.empty() && identity->agency_id() != agency_id) {
-    problems->Add(0,
-                  absl::StrCat(what, ": ", dir, " holds the key of agency ",
-                               Quoted(identity->agency_id()), ", not ",
-                               Quoted(agency_id)),
-                  absl::StatusCode::kFailedPrecondition);
+  LoadAgencyKey(what, dir, agency_id, problems);
+}
+
+void CheckPreviousKeyDirs(absl::string_view what,
+                          const std::vector<std::string>& dirs,
+                          const std::string& current_dir,
+                          const std::string& agency_id, ProblemList* problems) {
+  // Encryption key ids seen so far, and how a repeat is explained. A
+  // broken key_dir has already been reported, so it is simply left out.
+  std::vector<std::pair<std::string, std::string>> seen;
+  if (!current_dir.empty()) {
+    absl::StatusOr<crypto::SecretIdentity> current =
+        crypto::LoadSecretIdentity(current_dir);
+    if (current.ok()) {
+      seen.emplace_back(current->public_identity().box_key_id(),
+                        "[node] key_dir; list only earlier keys here");
+    }
+  }
+  for (const std::string& dir : dirs) {
+    std::optional<crypto::SecretIdentity> identity =
+        LoadAgencyKey(what, dir, agency_id, problems);
+    if (!identity) continue;
+    const std::string key_id = identity->public_identity().box_key_id();
+    auto repeat = std::find_if(seen.begin(), seen.end(), [&](const auto& s) {
+      return s.first == key_id;
+    });
+    if (repeat != seen.end()) {
+      problems->Add(0,
+                    absl::StrCat(what, ": ", dir, " holds the same key as ",
+                                 repeat->second),
+                    absl::StatusCode::kFailedPrecondition);
+      continue;
+    }
+    seen.emplace_back(key_id, absl::StrCat(dir, ", listed before it"));
   }
 }
 

@@ -7,6 +7,7 @@
 #define HANDOVER_CONFIG_FILE_CHECKS_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -29,6 +30,15 @@ void CheckCaFile(absl::string_view what, const std::string& path,
 // `agency_id` (not checked if `agency_id` is empty).
 void CheckAgencyKeyDir(absl::string_view what, const std::string& dir,
                        const std::string& agency_id, ProblemList* problems);
+
+// Key directories of the same agency's earlier keys (`what` labels them,
+// e.g. "[node] previous_key_dirs"): each is checked as CheckAgencyKeyDir,
+// and none may hold the encryption key of `current_dir` or of an earlier
+// entry, since a reader picks the key by its id.
+void CheckPreviousKeyDirs(absl::string_view what,
+                          const std::vector<std::string>& dirs,
+                          const std::string& current_dir,
+                          const std::string& agency_id, ProblemList* problems);
 
 // A public key file (the directory authority's trust root).
 void CheckTrustRoot(absl::string_view what, const std::string& path,

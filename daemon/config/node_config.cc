@@ -14,6 +14,9 @@ void CheckNodeFilesInto(const NodeConfig& config, ProblemList* problems) {
   const absl::Time now = absl::Now();
   CheckAgencyKeyDir("[node] key_dir", config.node.key_dir,
                     config.node.agency_id, problems);
+  CheckPreviousKeyDirs("[node] previous_key_dirs",
+                       config.node.previous_key_dirs, config.node.key_dir,
+                       config.node.agency_id, problems);
   CheckDataDir("[node] data_dir", config.node.data_dir, problems);
   CheckTrustRoot("[node] trust_root", config.node.trust_root, problems);
   CheckTlsKeyPair("[listen]", config.listen.tls_cert, config.listen.tls_key,
@@ -31,6 +34,9 @@ void ResolveNodePaths(const std::string& base_dir, NodeConfig* config) {
         &config->listen.client_ca, &config->router.tls_cert,
         &config->router.tls_key, &config->router.ca}) {
     *path = ResolveConfigPath(base_dir, *path);
+  }
+  for (std::string& path : config->node.previous_key_dirs) {
+    path = ResolveConfigPath(base_dir, path);
   }
 }
 

@@ -9,9 +9,10 @@
 // values); ResourceExhausted for a file over kMaxConfigFileBytes; for file
 // checks, NotFound (missing file), PermissionDenied (a key readable by
 // others), FailedPrecondition (an expired certificate, a key that does not
-// match its certificate, the wrong agency's key), InvalidArgument (a file
-// that holds no certificate or key) or the code of the underlying failure
-// (e.g. DataLoss for a corrupt key file).
+// match its certificate, the wrong agency's key, a previous key that repeats
+// one already listed), InvalidArgument (a file that holds no certificate or
+// key) or the code of the underlying failure (e.g. DataLoss for a corrupt
+// key file).
 #ifndef HANDOVER_CONFIG_NODE_CONFIG_H_
 #define HANDOVER_CONFIG_NODE_CONFIG_H_
 
@@ -33,6 +34,9 @@ struct NodeSettings {
   std::string key_dir;     // agency key directory: secret.key (0600)
   std::string data_dir;    // SQLite files; created 0700 if missing
   std::string trust_root;  // directory authority public key file
+  // Key directories of this agency's earlier keys, kept only to open what
+  // was sealed to them during a rotation; never used to sign or seal.
+  std::vector<std::string> previous_key_dirs;
 };
 
 // [listen]: the local API that the agency's own clients call.
@@ -91,9 +95,11 @@ absl::StatusOr<NodeConfig> ParseNodeConfig(absl::string_view toml_text,
 // Checks every file the config names: that it exists, that private keys
 // (TLS keys and the agency secret key) have mode 0600 or stricter, that
 // each certificate is current and matches its key, that CA files hold a
-// certificate, that the key directory holds this agency's key, that the
-// trust root is a public key file and that data_dir is (or can be made) a
-// writable directory. Reads secret keys; call crypto::InitSodium() first.
+// certificate, that the key directory holds this agency's key, that each
+// previous key directory holds another key of this agency (not key_dir's,
+// nor an earlier entry's), that the trust root is a public key file and
+// that data_dir is (or can be made) a writable directory. Reads secret keys;
+// call crypto::InitSodium() first.
 absl::Status CheckNodeConfigFiles(const NodeConfig& config);
 
 // Reads `path` (at most kMaxConfigFileBytes), parses it, resolves relative

@@ -14,6 +14,8 @@ void ReadNodeTable(TableReader& root, NodeSettings* node) {
   if (!table) return;
   ReadAgencyId(*table, "agency_id", Need::kRequired, &node->agency_id);
   table->Path("key_dir", Need::kRequired, &node->key_dir);
+  table->PathArray("previous_key_dirs", Need::kOptional,
+                   &node->previous_key_dirs);
   table->Path("data_dir", Need::kRequired, &node->data_dir);
   table->Path("trust_root", Need::kRequired, &node->trust_root);
   table->ReportUnknownKeys();

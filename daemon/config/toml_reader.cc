@@ -62,6 +62,15 @@ size_t EditDistance(absl::string_view a, absl::string_view b, size_t cap) {
   return std::min(row[b.size()], cap + 1);
 }
 
+// Why `text` is not a valid path, or "" if it is.
+absl::string_view PathProblem(const std::string& text) {
+  if (text.empty()) return "must not be empty";
+  if (text.find('\0') != std::string::npos) {
+    return "must not contain a NUL character";
+  }
+  return "";
+}
+
 }  // namespace
 
 std::optional<toml::table> ParseTomlText(absl::string_view text,
@@ -172,12 +181,45 @@ bool TableReader::String(absl::string_view key, Need need, std::string* out) {
 bool TableReader::Path(absl::string_view key, Need need, std::string* out) {
   std::string text;
   if (!String(key, need, &text)) return false;
-  if (text.empty() || text.find('\0') != std::string::npos) {
-    AddValueProblem(key, text.empty() ? "must not be empty"
-                                      : "must not contain a NUL character");
+  if (absl::string_view problem = PathProblem(text); !problem.empty()) {
+    AddValueProblem(key, problem);
     return false;
   }
   *out = std::move(text);
+  return true;
+}
+
+bool TableReader::PathArray(absl::string_view key, Need need,
+                            std::vector<std::string>* out) {
+  const toml::node* node = Find(key, need);
+  if (node == nullptr) return false;
+  const toml::array* array = node->as_array();
+  if (array == nullptr) {
+    AddTypeProblem(key, *node, "an array of strings");
+    return false;
+  }
+  std::vector<std::string> paths;
+  bool valid = true;
+  for (size_t i = 0; i < array->size(); ++i) {
+    const toml::node& entry = *array->get(i);
+    // Entries may share a line, so each is named by its place too.
+    const std::string name = absl::StrCat(Name(key), " entry ", i + 1);
+    const int line = LineOfNode(entry) > 0 ? LineOfNode(entry) : LineOf(key);
+    const auto* text = entry.as_string();
+    if (text == nullptr) {
+      problems_->Add(line, absl::StrCat(name, " must be a string, not ",
+                                        TypeName(entry.type())));
+      valid = false;
+    } else if (absl::string_view problem = PathProblem(text->get());
+               !problem.empty()) {
+      problems_->Add(line, absl::StrCat(name, ": ", problem));
+      valid = false;
+    } else {
+      paths.push_back(text->get());
+    }
+  }
+  if (!valid) return false;
+  *out = std::move(paths);
   return true;
 }
 

@@ -51,6 +51,10 @@ class TableReader {
   bool String(absl::string_view key, Need need, std::string* out);
   // A non-empty string without NUL characters.
   bool Path(absl::string_view key, Need need, std::string* out);
+  // An array of such strings, each checked as Path() and named in messages
+  // by its place ("entry 2"). Stores them only if every entry is valid.
+  bool PathArray(absl::string_view key, Need need,
+                 std::vector<std::string>* out);
   // A "host:port" string (see host_port.h), stored as written.
   bool Address(absl::string_view key, Need need, PortZero port_zero,
                std::string* out);

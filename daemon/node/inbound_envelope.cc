@@ -83,12 +83,13 @@ std::optional<std::string> InboundEnvelope::CheckHead(
     return std::nullopt;
   }
 
-  const crypto::PublicIdentity& us = context_.identity->public_identity();
   bool listed = false;
   for (const crypto::RecipientEntry& r : h.recipients) {
-    if (r.agency_id != us.agency_id) continue;
+    if (r.agency_id != context_.keys->agency_id()) continue;
     listed = true;
-    if (r.box_key_id != us.box_key_id()) {
+    // The current key or, during a rotation, an earlier one still held.
+    recipient_key_ = context_.keys->FindByBoxKeyId(r.box_key_id);
+    if (recipient_key_ == nullptr) {
       return "sealed to a key this agency does not hold";
     }
   }
@@ -165,14 +166,14 @@ absl::Status InboundEnvelope::Store(std::string* signed_receipt) {
   const crypto::EnvelopeHeader& h = head_.header;
   const absl::Time now = context_.clock->Now();
   handover::v1::Notice notice;
-  notice.set_signer_id(context_.identity->agency_id());
+  notice.set_signer_id(context_.keys->agency_id());
   notice.set_addressee_id(h.sender_id);
   notice.set_transfer_id(h.transfer_id);
   *notice.mutable_issued_at() = ToTimestamp(now);
   notice.mutable_receipt()->set_ciphertext_hash(h.ciphertext_hash);
   *notice.mutable_receipt()->mutable_stored_at() = ToTimestamp(now);
   ASSIGN_OR_RETURN(handover::v1::SignedNotice signed_notice,
-                   notice::SignNotice(*context_.identity, notice));
+                   notice::SignNotice(context_.keys->current(), notice));
   *signed_receipt = signed_notice.SerializeAsString();
 
   RETURN_IF_ERROR(file_->Commit());
@@ -188,8 +189,16 @@ absl::Status InboundEnvelope::Store(std::string* signed_receipt) {
   record.ciphertext_hash = h.ciphertext_hash;
   ASSIGN_OR_RETURN(bool inserted,
                    context_.store->InsertInbox(record, *signed_receipt, now));
-  spdlog::info("inbox: transfer {} from {} stored ({} bytes){}", transfer_hex_,
-               h.sender_id, file_bytes_, inserted ? "" : ", already held");
+  // Tells the operator an earlier key is still needed (OPERATIONS.md §7).
+  const std::string sealed_to =
+      recipient_key_ == &context_.keys->current()
+          ? ""
+          : absl::StrCat(
+                ", sealed to previous key ",
+                crypto::ToHex(recipient_key_->public_identity().box_key_id()));
+  spdlog::info("inbox: transfer {} from {} stored ({} bytes){}{}",
+               transfer_hex_, h.sender_id, file_bytes_, sealed_to,
+               inserted ? "" : ", already held");
   return absl::OkStatus();
 }
 

@@ -1,8 +1,8 @@
 // One envelope the router pushes to us, from its head to its end. Before
 // anything is kept it checks, without decrypting: that we are a listed
-// recipient sealed to a key we hold, the size limit, the validity window,
-// and the sender's signature with the directory's keys valid when it was
-// sealed. The ciphertext streams through a CiphertextVerifier into a
+// recipient sealed to a key in our key ring, the size limit, the validity
+// window, and the sender's signature with the directory's keys valid when
+// it was sealed. The ciphertext streams through a CiphertextVerifier into a
 // temporary file in the inbox directory; only when the length and hash
 // match is the file synced, renamed into place and recorded in the inbox,
 // together with our signed delivery receipt for the sender.
@@ -61,6 +61,8 @@ class InboundEnvelope {
   const LinkContext& context_;
   std::string transfer_hex_;
   crypto::EnvelopeHead head_;
+  // Our identity the envelope is sealed to, once the head is checked.
+  const crypto::SecretIdentity* recipient_key_ = nullptr;
   bool duplicate_ = false;
   std::optional<std::string> rejection_;
   absl::Status local_failure_;

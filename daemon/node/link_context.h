@@ -1,6 +1,6 @@
 // What the router link's handlers share: the store, the directory, this
-// agency's identity and the checks' settings, plus the answer a handler
-// gives for one pushed item.
+// agency's keys and the checks' settings, plus the answer a handler gives
+// for one pushed item.
 //
 // A plain struct of borrowed pointers; it is as thread-safe as what it
 // points to (all of it is thread-safe).
@@ -19,6 +19,7 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "handover/v1/router.pb.h"
 #include "node/directory_client.h"
+#include "node/key_ring.h"
 #include "node/node_store.h"
 
 namespace handover::node {
@@ -26,7 +27,9 @@ namespace handover::node {
 struct LinkContext {
   NodeStore* store = nullptr;
   DirectoryClient* directory = nullptr;
-  const crypto::SecretIdentity* identity = nullptr;
+  // Receipts are signed with keys->current(); envelopes sealed to any key
+  // in the ring are accepted.
+  const KeyRing* keys = nullptr;
   const Clock* clock = &SystemClock::Get();
   std::string inbox_dir;
   std::string router_agency_id;  // the only signer of non-delivery reports

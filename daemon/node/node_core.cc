@@ -8,7 +8,6 @@
 #include <utility>
 
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "common/file_util.h"
 #include "common/status_macros.h"
 #include "crypto/key_file.h"
@@ -74,15 +73,11 @@ absl::StatusOr<std::unique_ptr<NodeCore>> NodeCore::Start(
   core->outbox_dir_ = Join(config.node.data_dir, kOutboxDirName);
   core->inbox_dir_ = Join(config.node.data_dir, kInboxDirName);
 
-  ASSIGN_OR_RETURN(crypto::SecretIdentity identity,
-                   crypto::LoadSecretIdentity(config.node.key_dir));
-  if (identity.agency_id() != config.node.agency_id) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "key directory ", config.node.key_dir, " holds the keys of ",
-        identity.agency_id(), ", not of ", config.node.agency_id));
+  ASSIGN_OR_RETURN(core->keys_, KeyRing::Load(config.node));
+  if (core->keys_->previous_count() > 0) {
+    spdlog::info("holding {} previous key(s) to open what was sealed to them",
+                 core->keys_->previous_count());
   }
-  core->identity_ =
-      std::make_unique<crypto::SecretIdentity>(std::move(identity));
   ASSIGN_OR_RETURN(crypto::PublicIdentity trust_root,
                    crypto::LoadPublicIdentity(config.node.trust_root));
 
@@ -127,7 +122,7 @@ absl::StatusOr<std::unique_ptr<NodeCore>> NodeCore::Start(
   RouterLinkOptions link_options;
   link_options.context.store = core->store_.get();
   link_options.context.directory = core->directory_.get();
-  link_options.context.identity = core->identity_.get();
+  link_options.context.keys = core->keys_.get();
   link_options.context.clock = clock;
   link_options.context.inbox_dir = core->inbox_dir_;
   link_options.context.router_agency_id = config.router.agency_id;

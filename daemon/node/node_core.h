@@ -24,8 +24,8 @@
 #include "absl/status/statusor.h"
 #include "common/clock.h"
 #include "config/node_config.h"
-#include "crypto/identity.h"
 #include "node/directory_client.h"
+#include "node/key_ring.h"
 #include "node/node_store.h"
 
 namespace handover::node {
@@ -40,10 +40,11 @@ inline constexpr char kInboxDirName[] = "inbox";
 
 class NodeCore {
  public:
-  // Loads the agency's secret key (key_dir) and the trust root, creates the
-  // data directories, opens the store, loads the persisted directory, and
-  // starts the background threads (directory refresh, outbox sender,
-  // router link, receipt sender). Does not wait for the router.
+  // Loads the agency's secret keys (key_dir and any previous_key_dirs, see
+  // KeyRing::Load) and the trust root, creates the data directories, opens
+  // the store, loads the persisted directory, and starts the background
+  // threads (directory refresh, outbox sender, router link, receipt
+  // sender). Does not wait for the router.
   // `clock` must outlive the core.
   static absl::StatusOr<std::unique_ptr<NodeCore>> Start(
       const config::NodeConfig& config,
@@ -58,9 +59,10 @@ class NodeCore {
 
   NodeStore* store() const { return store_.get(); }
   DirectoryClient* directory() const { return directory_.get(); }
-  // This agency's keys (for sealing, signing and opening).
-  const crypto::SecretIdentity& identity() const { return *identity_; }
-  const std::string& agency_id() const { return identity_->agency_id(); }
+  // This agency's keys: current() seals and signs; the ring opens what was
+  // sealed to any key it holds.
+  const KeyRing& identity() const { return *keys_; }
+  const std::string& agency_id() const { return keys_->agency_id(); }
   const Clock* clock() const { return clock_; }
 
   // A transfer was just stored in the outbox: upload it now.
@@ -79,7 +81,7 @@ class NodeCore {
   std::string data_dir_;
   std::string outbox_dir_;
   std::string inbox_dir_;
-  std::unique_ptr<crypto::SecretIdentity> identity_;
+  std::unique_ptr<KeyRing> keys_;
   std::unique_ptr<NodeStore> store_;
   std::unique_ptr<DirectoryClient> directory_;
   std::unique_ptr<OutboxSender> sender_;

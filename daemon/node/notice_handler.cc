@@ -55,7 +55,7 @@ AckOrLocalFailure NoticeHandler::Apply(
   absl::StatusOr<handover::v1::Notice> peeked =
       notice::PeekNotice(signed_notice);
   if (!peeked.ok()) return RejectedAck("malformed notice");
-  if (peeked->addressee_id() != context_.identity->agency_id()) {
+  if (peeked->addressee_id() != context_.keys->agency_id()) {
     return RejectedAck("notice is not addressed to this agency");
   }
   absl::StatusOr<std::vector<crypto::PublicIdentity>> keys = SignerKeysAt(

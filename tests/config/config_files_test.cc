@@ -8,6 +8,7 @@
 #include "config/config_test_util.h"
 #include "config/node_config.h"
 #include "config/router_config.h"
+#include "crypto/key_file.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "status_matchers.h"
@@ -36,6 +37,13 @@ class NodeFilesTest : public ::testing::Test {
   absl::StatusOr<NodeConfig> Load() {
     WriteTestFile(path_, text_, 0644);
     return LoadNodeConfig(path_);
+  }
+  // Writes a fresh key directory `relative` for `agency_id`.
+  void WriteKeys(const std::string& relative, const std::string& agency_id) {
+    absl::StatusOr<crypto::SecretIdentity> identity =
+        crypto::SecretIdentity::Generate(agency_id);
+    ASSERT_TRUE(identity.ok()) << identity.status();
+    ASSERT_OK(crypto::WriteKeyDirectory(At(relative), *identity));
   }
   // Replaces the first `from` in the config text with `to`.
   void Edit(const std::string& from, const std::string& to) {
@@ -138,6 +146,52 @@ TEST_F(NodeFilesTest, AnotherAgencysKeyIsRefused) {
               ElementsAre(path_ + ": [node] key_dir: " + At("keys") +
                           " holds the key of agency \"stockport-cs\", not "
                           "\"birmingham-cs\""));
+}
+
+TEST_F(NodeFilesTest, PreviousKeyDirsAreResolvedAndChecked) {
+  WriteKeys("keys-2025", "stockport-cs");
+  Edit("key_dir = \"keys\"\n",
+       "key_dir = \"keys\"\nprevious_key_dirs = [\"keys-2025\"]\n");
+  ASSERT_OK_AND_ASSIGN(NodeConfig c, Load());
+  EXPECT_THAT(c.node.previous_key_dirs, ElementsAre(At("keys-2025")));
+  EXPECT_OK(CheckNodeConfigFiles(c));
+}
+
+TEST_F(NodeFilesTest, APreviousKeyReadableByOthersIsRefused) {
+  WriteKeys("keys-2025", "stockport-cs");
+  const std::string secret = At("keys-2025/secret.key");
+  ASSERT_EQ(chmod(secret.c_str(), 0644), 0);
+  Edit("key_dir = \"keys\"\n",
+       "key_dir = \"keys\"\nprevious_key_dirs = [\"keys-2025\"]\n");
+  absl::Status s = Load().status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(StatusLines(s),
+              ElementsAre(path_ + ": [node] previous_key_dirs: " + secret +
+                          " has mode 0644; secret key files must be 0600 "
+                          "(run: chmod 600 " +
+                          secret + ")"));
+}
+
+TEST_F(NodeFilesTest, PreviousKeysMustBeEarlierKeysOfThisAgency) {
+  WriteKeys("keys-2025", "stockport-cs");
+  WriteKeys("birmingham", "birmingham-cs");
+  Edit("key_dir = \"keys\"\n",
+       "key_dir = \"keys\"\nprevious_key_dirs = [\"keys-2025\", "
+       "\"missing\", \"birmingham\", \"keys\", \"keys-2025\"]\n");
+  absl::Status s = Load().status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
+  const std::string what = path_ + ": [node] previous_key_dirs: ";
+  EXPECT_THAT(
+      StatusLines(s),
+      ElementsAre(what + At("missing") + " does not exist",
+                  what + At("birmingham") +
+                      " holds the key of agency \"birmingham-cs\", not "
+                      "\"stockport-cs\"",
+                  what + At("keys") +
+                      " holds the same key as [node] key_dir; list only "
+                      "earlier keys here",
+                  what + At("keys-2025") + " holds the same key as " +
+                      At("keys-2025") + ", listed before it"));
 }
 
 TEST_F(NodeFilesTest, DataDirMustBeAWritableDirectory) {

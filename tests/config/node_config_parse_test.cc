@@ -125,6 +125,59 @@ TEST(NodeConfigParseTest, DefaultsApply) {
   EXPECT_TRUE(c.clients.empty());
 }
 
+// kMinimal with `line` added after key_dir (line 3), as line 4.
+std::string MinimalWith(const std::string& line) {
+  std::string text = kMinimal;
+  const std::string key_dir = "key_dir = \"keys\"\n";
+  text.insert(text.find(key_dir) + key_dir.size(), line + "\n");
+  return text;
+}
+
+TEST(NodeConfigParseTest, PreviousKeyDirsAreAnOptionalListOfPaths) {
+  ASSERT_OK_AND_ASSIGN(NodeConfig minimal,
+                       ParseNodeConfig(kMinimal, "node.toml"));
+  EXPECT_TRUE(minimal.node.previous_key_dirs.empty());
+  ASSERT_OK_AND_ASSIGN(
+      NodeConfig c,
+      ParseNodeConfig(MinimalWith("previous_key_dirs = [\"keys-2025\", "
+                                  "\"/etc/handover/keys-2024\"]"),
+                      "node.toml"));
+  EXPECT_THAT(c.node.previous_key_dirs,
+              ElementsAre("keys-2025", "/etc/handover/keys-2024"));
+  ASSERT_OK_AND_ASSIGN(
+      NodeConfig empty,
+      ParseNodeConfig(MinimalWith("previous_key_dirs = []"), "node.toml"));
+  EXPECT_TRUE(empty.node.previous_key_dirs.empty());
+}
+
+TEST(NodeConfigParseTest, PreviousKeyDirsMistakesAreNamedWithTheirLines) {
+  EXPECT_THAT(StatusLines(ParseNodeConfig(
+                              MinimalWith("previous_key_dirs = \"keys-old\""),
+                              "node.toml")
+                              .status()),
+              ElementsAre("node.toml:4: [node] previous_key_dirs must be an "
+                          "array of strings, not a string"));
+  absl::Status s = ParseNodeConfig(MinimalWith(R"(previous_key_dirs = [
+  "keys-2025",
+  2024,
+  "",
+])"),
+                                   "node.toml")
+                       .status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(StatusLines(s),
+              ElementsAre("node.toml:6: [node] previous_key_dirs entry 2 must "
+                          "be a string, not an integer",
+                          "node.toml:7: [node] previous_key_dirs entry 3: "
+                          "must not be empty"));
+  EXPECT_THAT(StatusLines(ParseNodeConfig(
+                              MinimalWith("previous_key_dir = [\"keys-old\"]"),
+                              "node.toml")
+                              .status()),
+              ElementsAre("node.toml:4: unknown key \"previous_key_dir\" in "
+                          "[node]; did you mean \"previous_key_dirs\"?"));
+}
+
 TEST(NodeConfigParseTest, SyntaxErrorGivesLineAndColumn) {
   absl::Status s = ParseNodeConfig(R"([node]
 agency_id = "stockport-cs"

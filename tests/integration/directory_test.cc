@@ -1,11 +1,18 @@
 // The signed directory at work in a running network: revoking an agency,
-// refusing a rollback to an older version, and a key rotation overlap. The
+// refusing a rollback to an older version, and key rotation overlaps (of a
+// sender's key, and of a recipient's with previous_key_dirs). The
 // router polls its directory file; a test publishes a new version by
 // rewriting that file, as an operator would.
 #include <filesystem>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "common/file_util.h"
+#include "common/status_macros.h"
+#include "crypto/opener.h"
 #include "directory/signed_directory.h"
 #include "gtest/gtest.h"
 #include "harness/directory_builder.h"
@@ -253,6 +260,108 @@ TEST_F(DirectoryTest, KeyRotationOverlapAcceptsOldAndNewKeys) {
     EXPECT_TRUE(fetched.ended);
     EXPECT_EQ(fetched.header.sender_id(), kStockport);
   }
+}
+
+// The encryption key id that `node`'s stored copy of `transfer_hex` names
+// for `node`, read from the envelope in its inbox without any key.
+absl::StatusOr<std::string> SealedToKeyId(TestNetwork& net,
+                                          const std::string& node,
+                                          const std::string& transfer_hex) {
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<InputFile> file,
+      InputFile::Open(absl::StrCat(net.NodeDataDir(node), "/inbox/",
+                                   transfer_hex, ".envelope")));
+  ASSIGN_OR_RETURN(crypto::EnvelopeHead head,
+                   crypto::ReadEnvelopeHead(file.get()));
+  for (const crypto::RecipientEntry& r : head.header.recipients) {
+    if (r.agency_id == node) return r.box_key_id;
+  }
+  return absl::NotFoundError(node + " is not a recipient");
+}
+
+TEST_F(DirectoryTest, RecipientKeyRotationLosesNothingSealedToTheOldKey) {
+  ASSERT_NO_FATAL_FAILURE(StartNetwork());
+  const std::string old_key_dir = net().node_settings(kBirmingham).key_dir;
+  const std::string old_key_id =
+      net().Identity(kBirmingham).public_identity().box_key_id();
+  auto sender = net().Client(kStockport, Role::kSubmitter);
+
+  // Delivered under the old key, and left in Birmingham's inbox unfetched.
+  ASSERT_OK_AND_ASSIGN(const std::string in_inbox_id,
+                       Send(kStockport, {kBirmingham}, "REF-IN-INBOX"));
+  ASSERT_OK(
+      sender->WaitForState(in_inbox_id, v1::DELIVERY_STATE_DELIVERED, Wait())
+          .status());
+  // Sealed to the old key, and held by the router while Birmingham is away.
+  ASSERT_OK(net().StopNode(kBirmingham));
+  ASSERT_OK_AND_ASSIGN(const std::string held_id,
+                       Send(kStockport, {kBirmingham}, "REF-HELD"));
+  ASSERT_OK(sender->WaitForState(held_id, v1::DELIVERY_STATE_AT_ROUTER, Wait())
+                .status());
+
+  // Birmingham's next key goes live beside the old one; senders that hold
+  // the new directory seal to it.
+  crypto::PublicIdentity next_key;
+  ASSERT_OK_AND_ASSIGN(const std::string next_key_dir,
+                       net().AddKey(kBirmingham, &next_key));
+  v1::Directory rotated = net().directory();
+  rotated.set_version(2);
+  const absl::Time now = absl::Now();
+  *FindAgency(&rotated, kBirmingham)->add_keys() = MakeAgencyKey(
+      next_key, now - absl::Minutes(1), now + absl::Hours(24 * 60));
+  ASSERT_OK(net().PublishDirectory(rotated));
+  ASSERT_OK(net().WaitForDirectoryVersion(kStockport, 2, Wait()));
+
+  // Birmingham switches to the new key and keeps the old one for opening.
+  net().node_settings(kBirmingham).key_dir = next_key_dir;
+  net().node_settings(kBirmingham).previous_key_dirs = {old_key_dir};
+  ASSERT_OK(net().StartNode(kBirmingham));
+  ASSERT_OK_AND_ASSIGN(const std::string new_id,
+                       Send(kStockport, {kBirmingham}, "REF-NEW-KEY"));
+  for (const std::string& id : {held_id, new_id}) {
+    SCOPED_TRACE(id);
+    ASSERT_OK_AND_ASSIGN(
+        v1::TransferStatusResponse status,
+        sender->WaitForState(id, v1::DELIVERY_STATE_DELIVERED, Wait()));
+    EXPECT_OK(net()
+                  .VerifyNoticeFrom(status.recipients(0).receipt(), kBirmingham)
+                  .status());
+  }
+  // The first two are sealed to the old key, the last to the new one.
+  const std::vector<std::pair<std::string, std::string>> sealed_to = {
+      {in_inbox_id, old_key_id},
+      {held_id, old_key_id},
+      {new_id, next_key.box_key_id()}};
+  for (const auto& [id, key_id] : sealed_to) {
+    SCOPED_TRACE(id);
+    ASSERT_OK_AND_ASSIGN(const std::string named,
+                         SealedToKeyId(net(), kBirmingham, id));
+    EXPECT_EQ(crypto::ToHex(named), crypto::ToHex(key_id));
+  }
+
+  auto reader = net().Client(kBirmingham, Role::kReceiver);
+  for (const std::string& id : {in_inbox_id, held_id, new_id}) {
+    SCOPED_TRACE(id);
+    ASSERT_OK(reader->WaitForInbox(id, Wait()).status());
+    EXPECT_EQ(InboxCount(kBirmingham, id), 1);
+    ASSERT_OK_AND_ASSIGN(FetchedTransfer fetched,
+                         reader->Fetch(id, Scratch("fetched-" + id)));
+    EXPECT_TRUE(fetched.ended);
+    EXPECT_EQ(fetched.header.sender_id(), kStockport);
+  }
+
+  // Without the old key the node cannot open what was sealed to it, and
+  // refuses it as it always has; what was sealed to the new key still opens.
+  reader.reset();  // an idle connection would hold the drain open
+  ASSERT_OK(net().StopNode(kBirmingham));
+  net().node_settings(kBirmingham).previous_key_dirs.clear();
+  ASSERT_OK(net().StartNode(kBirmingham));
+  reader = net().Client(kBirmingham, Role::kReceiver);
+  EXPECT_EQ(reader->Fetch(held_id, Scratch("refetched-held")).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  ASSERT_OK_AND_ASSIGN(FetchedTransfer again,
+                       reader->Fetch(new_id, Scratch("refetched-new")));
+  EXPECT_TRUE(again.ended);
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 namespace handover::node {
 namespace {
 
+using testing::CopyOf;
 using testing::kOtherId;
 using testing::kSenderId;
 using testing::kUsId;
@@ -210,9 +211,56 @@ TEST_F(InboundEnvelopeTest, RejectsAMalformedHead) {
 
 TEST_F(InboundEnvelopeTest, RejectsAnEnvelopeSealedToAKeyWeDoNotHold) {
   PushedEnvelope envelope = Seal(sender_, {kUsId}, plaintext_);
-  crypto::SecretIdentity rotated = *crypto::SecretIdentity::Generate(kUsId);
-  context_.identity = &rotated;
+  ASSERT_OK_AND_ASSIGN(crypto::SecretIdentity rotated,
+                       crypto::SecretIdentity::Generate(kUsId));
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<KeyRing> ring,
+                       KeyRing::Create(std::move(rotated)));
+  UseKeys(std::move(ring));
   ExpectRejected(envelope, "sealed to a key this agency does not hold");
+
+  // Earlier keys other than the one it names do not help either.
+  ASSERT_OK_AND_ASSIGN(crypto::SecretIdentity current,
+                       crypto::SecretIdentity::Generate(kUsId));
+  ASSERT_OK_AND_ASSIGN(crypto::SecretIdentity older,
+                       crypto::SecretIdentity::Generate(kUsId));
+  std::vector<crypto::SecretIdentity> previous;
+  previous.push_back(std::move(older));
+  ASSERT_OK_AND_ASSIGN(
+      ring, KeyRing::Create(std::move(current), std::move(previous)));
+  UseKeys(std::move(ring));
+  ExpectRejected(envelope, "sealed to a key this agency does not hold");
+}
+
+TEST_F(InboundEnvelopeTest, StoresAnEnvelopeSealedToAPreviousKey) {
+  // Sealed to the key the directory lists; the node has since moved on to a
+  // new current key and keeps that one as a previous key.
+  PushedEnvelope envelope = Seal(sender_, {kUsId}, plaintext_);
+  ASSERT_OK_AND_ASSIGN(crypto::SecretIdentity rotated,
+                       crypto::SecretIdentity::Generate(kUsId));
+  const crypto::PublicIdentity rotated_public = rotated.public_identity();
+  std::vector<crypto::SecretIdentity> previous;
+  previous.push_back(CopyOf(us_));
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<KeyRing> ring,
+      KeyRing::Create(std::move(rotated), std::move(previous)));
+  UseKeys(std::move(ring));
+
+  AckOrLocalFailure ack = Push(envelope);
+  ASSERT_TRUE(ack.ok()) << ack.status();
+  EXPECT_EQ(ack->result(), v1::Ack::RESULT_STORED);
+  ASSERT_OK_AND_ASSIGN(std::optional<InboxRecord> record,
+                       store_->GetInbox(envelope.header.transfer_id));
+  ASSERT_TRUE(record.has_value());
+
+  // The receipt is signed with the current key, not the previous one.
+  ASSERT_OK_AND_ASSIGN(std::vector<QueuedNotice> queued,
+                       store_->ListDueNotices(clock_.Now(), 10));
+  ASSERT_EQ(queued.size(), 1u);
+  v1::SignedNotice signed_receipt;
+  ASSERT_TRUE(signed_receipt.ParseFromString(queued[0].signed_notice));
+  EXPECT_OK(notice::VerifyNotice(signed_receipt, {rotated_public}).status());
+  EXPECT_FALSE(
+      notice::VerifyNotice(signed_receipt, {us_.public_identity()}).ok());
 }
 
 }  // namespace

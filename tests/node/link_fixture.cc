@@ -29,6 +29,18 @@ class FixedFetcher final : public DirectoryFetcher {
 
 }  // namespace
 
+crypto::SecretIdentity CopyOf(const crypto::SecretIdentity& identity) {
+  absl::StatusOr<crypto::SecretIdentity> copy =
+      crypto::SecretIdentity::FromSecretKeys(identity.agency_id(),
+                                             identity.sign_secret_key().view(),
+                                             identity.box_secret_key().view());
+  if (!copy.ok()) {
+    ADD_FAILURE() << copy.status();
+    std::abort();
+  }
+  return *std::move(copy);
+}
+
 LinkFixture::LinkFixture()
     : clock_(directory::testing::kT0 + absl::Hours(24 * 30)),
       authority_(NewIdentity("authority")),
@@ -68,7 +80,9 @@ void LinkFixture::SetUp() {
 
   context_.store = store_.get();
   context_.directory = directory_.get();
-  context_.identity = &us_;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<KeyRing> ring,
+                       KeyRing::Create(CopyOf(us_)));
+  UseKeys(std::move(ring));
   context_.clock = &clock_;
   context_.inbox_dir = dir_.path() + "/inbox";
   context_.router_agency_id = kRouterId;
@@ -146,6 +160,11 @@ std::vector<std::string> LinkFixture::InboxFiles() const {
     names.push_back(entry.path().filename().string());
   }
   return names;
+}
+
+void LinkFixture::UseKeys(std::unique_ptr<KeyRing> ring) {
+  keys_ = std::move(ring);
+  context_.keys = keys_.get();
 }
 
 }  // namespace handover::node::testing

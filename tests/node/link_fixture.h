@@ -16,6 +16,7 @@
 #include "handover/v1/envelope.pb.h"
 #include "handover/v1/notice.pb.h"
 #include "node/directory_client.h"
+#include "node/key_ring.h"
 #include "node/link_context.h"
 #include "node/node_store.h"
 #include "temp_dir.h"
@@ -33,6 +34,9 @@ struct PushedEnvelope {
   std::string ciphertext;
   crypto::EnvelopeHeader header;
 };
+
+// A second copy of `identity` (identities are move-only), e.g. for a ring.
+crypto::SecretIdentity CopyOf(const crypto::SecretIdentity& identity);
 
 class LinkFixture : public ::testing::Test {
  protected:
@@ -57,6 +61,9 @@ class LinkFixture : public ::testing::Test {
 
   std::vector<std::string> InboxFiles() const;
 
+  // Makes `ring` the node's keys (context_.keys); SetUp uses us_ alone.
+  void UseKeys(std::unique_ptr<KeyRing> ring);
+
   handover::testing::TempDir dir_;
   FakeClock clock_;
   crypto::SecretIdentity authority_;
@@ -66,6 +73,7 @@ class LinkFixture : public ::testing::Test {
   crypto::SecretIdentity router_;
   std::unique_ptr<NodeStore> store_;
   std::unique_ptr<DirectoryClient> directory_;
+  std::unique_ptr<KeyRing> keys_;
   LinkContext context_;
 };
 

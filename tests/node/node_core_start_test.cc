@@ -83,6 +83,38 @@ TEST_F(NodeCoreStartTest, RefusesAnotherAgencysKeys) {
   EXPECT_TRUE(absl::IsFailedPrecondition(core.status())) << core.status();
 }
 
+TEST_F(NodeCoreStartTest, HoldsPreviousKeysForOpeningOnly) {
+  auto old = crypto::SecretIdentity::Generate(kAgency);
+  ASSERT_TRUE(old.ok());
+  ASSERT_OK(crypto::WriteKeyDirectory(dir_.path() + "/old-keys", *old));
+  config_.node.previous_key_dirs = {dir_.path() + "/old-keys"};
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<NodeCore> core,
+                       NodeCore::Start(config_));
+  EXPECT_EQ(core->identity().previous_count(), 1u);
+  EXPECT_NE(
+      core->identity().FindByBoxKeyId(old->public_identity().box_key_id()),
+      nullptr);
+  ASSERT_OK_AND_ASSIGN(crypto::PublicIdentity current,
+                       crypto::LoadPublicIdentity(config_.node.key_dir));
+  EXPECT_EQ(core->identity().current().public_identity().sign_public_key,
+            current.sign_public_key);
+}
+
+TEST_F(NodeCoreStartTest, RefusesAPreviousKeyDirOfAnotherAgency) {
+  auto other = crypto::SecretIdentity::Generate("west-midlands-police");
+  ASSERT_TRUE(other.ok());
+  ASSERT_OK(crypto::WriteKeyDirectory(dir_.path() + "/other-keys", *other));
+  config_.node.previous_key_dirs = {dir_.path() + "/other-keys"};
+  absl::StatusOr<std::unique_ptr<NodeCore>> core = NodeCore::Start(config_);
+  EXPECT_TRUE(absl::IsFailedPrecondition(core.status())) << core.status();
+}
+
+TEST_F(NodeCoreStartTest, RefusesTheCurrentKeyDirAsAPreviousOne) {
+  config_.node.previous_key_dirs = {config_.node.key_dir};
+  absl::StatusOr<std::unique_ptr<NodeCore>> core = NodeCore::Start(config_);
+  EXPECT_TRUE(absl::IsFailedPrecondition(core.status())) << core.status();
+}
+
 TEST_F(NodeCoreStartTest, RemovesStaleTemporaryFilesAtStart) {
   std::filesystem::create_directories(config_.node.data_dir + "/inbox");
   const std::string stale =

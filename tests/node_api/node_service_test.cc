@@ -23,10 +23,12 @@
 #include "gtest/gtest.h"
 #include "handover/v1/node.grpc.pb.h"
 #include "node/api/transfer_id_hex.h"
+#include "node/key_ring.h"
 #include "node/node_store.h"
 #include "node_api/node_api_test_util.h"
 #include "rpc/server_setup.h"
 #include "rpc/tls_credentials.h"
+#include "status_matchers.h"
 #include "temp_dir.h"
 #include "tls/test_certs.h"
 
@@ -46,6 +48,27 @@ using testing::TestDirectoryView;
 const std::string kSubmitterToken = "submitter-secret-token";
 const std::string kReceiverToken = "receiver-secret-token";
 const std::string kAdminToken = "admin-secret-token";
+
+crypto::SecretIdentity CopyOf(const crypto::SecretIdentity& identity) {
+  absl::StatusOr<crypto::SecretIdentity> copy =
+      crypto::SecretIdentity::FromSecretKeys(identity.agency_id(),
+                                             identity.sign_secret_key().view(),
+                                             identity.box_secret_key().view());
+  if (!copy.ok()) std::abort();
+  return *std::move(copy);
+}
+
+// A key ring holding copies of `current` and of each of `previous`.
+std::unique_ptr<KeyRing> RingOf(
+    const crypto::SecretIdentity& current,
+    const std::vector<const crypto::SecretIdentity*>& previous = {}) {
+  std::vector<crypto::SecretIdentity> copies;
+  for (const crypto::SecretIdentity* p : previous) copies.push_back(CopyOf(*p));
+  absl::StatusOr<std::unique_ptr<KeyRing>> ring =
+      KeyRing::Create(CopyOf(current), std::move(copies));
+  if (!ring.ok()) std::abort();
+  return *std::move(ring);
+}
 
 std::string Fingerprint(const std::string& dir, const std::string& name) {
   std::ifstream in(dir + "/fingerprints.txt");
@@ -88,7 +111,7 @@ class NodeServiceTest : public ::testing::Test {
     NodeServiceEnv env;
     env.store = store_.get();
     env.current_directory = [this] { return directory_; };
-    env.identity = &Identity(kOwnId);
+    env.identity = keys_.get();
     env.clock = &clock_;
     env.outbox_dir = outbox_;
     env.notify_outbox = [this] { ++notified_; };
@@ -191,6 +214,8 @@ class NodeServiceTest : public ::testing::Test {
   std::unique_ptr<NodeStore> store_;
   std::shared_ptr<const directory::DirectoryView> directory_ =
       TestDirectoryView();
+  // The node's keys; a test may replace them and StartNode() again.
+  std::unique_ptr<KeyRing> keys_ = RingOf(Identity(kOwnId));
   std::atomic<int> notified_{0};
   std::unique_ptr<NodeService> service_;
   std::unique_ptr<grpc::Server> server_;
@@ -519,6 +544,52 @@ TEST_F(NodeServiceTest, FetchOfAnUnknownTransferIsNotFound) {
   v1::FetchTransferResponse part;
   EXPECT_FALSE(reader->Read(&part));
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+// Fetches `id` to the end; sets `*ended` if FetchEnd came.
+grpc::Status FetchAll(v1::Node::Stub* stub, const std::string& token,
+                      const std::string& id, bool* ended) {
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + token);
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
+  v1::FetchTransferRequest request;
+  request.set_transfer_id(id);
+  auto reader = stub->FetchTransfer(&context, request);
+  v1::FetchTransferResponse part;
+  *ended = false;
+  while (reader->Read(&part)) *ended = *ended || part.has_end();
+  return reader->Finish();
+}
+
+TEST_F(NodeServiceTest, FetchOpensAnEnvelopeSealedToAPreviousKey) {
+  const std::string id =
+      DeliverToInbox(store_.get(), inbox_, dir_.path(), &clock_, "scan");
+  // The node rotated: a new current key, the sealed-to key kept as previous.
+  ASSERT_OK_AND_ASSIGN(crypto::SecretIdentity next,
+                       crypto::SecretIdentity::Generate(kOwnId));
+  keys_ = RingOf(next, {&Identity(kOwnId)});
+  StartNode(config::NodeLimits{});
+  bool ended = false;
+  grpc::Status status = FetchAll(stub_.get(), kReceiverToken, id, &ended);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(ended);
+}
+
+TEST_F(NodeServiceTest, FetchOfAnEnvelopeSealedToAKeyNoLongerHeldIsRefused) {
+  const std::string id =
+      DeliverToInbox(store_.get(), inbox_, dir_.path(), &clock_, "scan");
+  ASSERT_OK_AND_ASSIGN(crypto::SecretIdentity next,
+                       crypto::SecretIdentity::Generate(kOwnId));
+  ASSERT_OK_AND_ASSIGN(crypto::SecretIdentity unrelated,
+                       crypto::SecretIdentity::Generate(kOwnId));
+  keys_ = RingOf(next, {&unrelated});
+  StartNode(config::NodeLimits{});
+  bool ended = false;
+  grpc::Status status = FetchAll(stub_.get(), kReceiverToken, id, &ended);
+  // As on a node with one key: the opener finds no recipient slot for it.
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_FALSE(ended);
 }
 
 TEST_F(NodeServiceTest, ATamperedInboxEnvelopeNeverEnds) {

@@ -154,17 +154,21 @@ class FetchWriter final : public casefile::PartHandler {
   uint64_t sent_ = 0;
 };
 
+// The head of the record's envelope, read without any key.
+absl::StatusOr<crypto::EnvelopeHead> ReadHead(const InboxRecord& record) {
+  ASSIGN_OR_RETURN(std::unique_ptr<InputFile> file,
+                   InputFile::Open(record.envelope_path));
+  return crypto::ReadEnvelopeHead(file.get());
+}
+
 // The sender's key that signed the record's envelope: of its keys valid
 // when the envelope was created (two during a rotation), the one whose key
 // id the header names. A sender revoked after we accepted the transfer
 // still counts: the record was verified when it arrived, and a child's
 // record must not become unreadable because the sender later left.
 absl::StatusOr<crypto::PublicIdentity> SenderKey(
-    const directory::DirectoryView& directory, const InboxRecord& record) {
-  ASSIGN_OR_RETURN(std::unique_ptr<InputFile> file,
-                   InputFile::Open(record.envelope_path));
-  ASSIGN_OR_RETURN(crypto::EnvelopeHead head,
-                   crypto::ReadEnvelopeHead(file.get()));
+    const directory::DirectoryView& directory, const InboxRecord& record,
+    const crypto::EnvelopeHead& head) {
   ASSIGN_OR_RETURN(
       std::vector<crypto::PublicIdentity> keys,
       directory.SigningKeysForAccepted(record.sender_id, record.created_at,
@@ -195,16 +199,20 @@ absl::Status FetchTransferHandler::Handle(
     return absl::UnavailableError(
         "this node has no verified directory yet; try again later");
   }
+  ASSIGN_OR_RETURN(crypto::EnvelopeHead head, ReadHead(*record));
   ASSIGN_OR_RETURN(crypto::PublicIdentity sender,
-                   SenderKey(*directory, *record));
+                   SenderKey(*directory, *record, head));
+  // Sealed to our current key or, after a rotation, to an earlier one.
+  const crypto::SecretIdentity& recipient =
+      env_->identity->ForOpening(head.header);
   ASSIGN_OR_RETURN(std::unique_ptr<InputFile> file,
                    InputFile::Open(record->envelope_path));
   const FixedClock as_stored(record->received_at);
   crypto::OpenOptions options;
   options.clock = &as_stored;
-  ASSIGN_OR_RETURN(std::unique_ptr<crypto::EnvelopeOpener> opener,
-                   crypto::EnvelopeOpener::Open(file.get(), *env_->identity,
-                                                sender, options));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<crypto::EnvelopeOpener> opener,
+      crypto::EnvelopeOpener::Open(file.get(), recipient, sender, options));
   if (opener->header().content_type != crypto::kCaseBundleContentType) {
     return Malformed("the transfer does not hold a case bundle");
   }

@@ -1,10 +1,10 @@
 // The FetchTransfer call, below gRPC: opens one sealed inbox envelope with
-// this agency's keys and streams it out through a function as a
-// FetchHeader (after the bundle part), the attachments' bytes as
-// AttachmentData messages of at most 1 MiB, and FetchEnd, written only
-// after the opener has verified the final chunk. Memory is bounded by the
-// bundle (at most 16 MiB) plus one outgoing message, whatever the
-// attachment sizes.
+// the key of this agency's key ring it is sealed to (node/key_ring.h), and
+// streams it out through a function as a FetchHeader (after the bundle
+// part), the attachments' bytes as AttachmentData messages of at most
+// 1 MiB, and FetchEnd, written only after the opener has verified the
+// final chunk. Memory is bounded by the bundle (at most 16 MiB) plus one
+// outgoing message, whatever the attachment sizes.
 //
 // Validity is judged as of when the envelope was stored here, so a
 // transfer that arrived in time can still be read after its expiry.

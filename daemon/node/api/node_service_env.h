@@ -14,8 +14,8 @@
 
 #include "common/clock.h"
 #include "config/node_config.h"
-#include "crypto/identity.h"
 #include "directory/directory_view.h"
+#include "node/key_ring.h"
 #include "node/node_store.h"
 
 namespace handover::node::api {
@@ -25,7 +25,9 @@ struct NodeServiceEnv {
   // The newest verified directory; nullptr while the node has none.
   std::function<std::shared_ptr<const directory::DirectoryView>()>
       current_directory;
-  const crypto::SecretIdentity* identity = nullptr;
+  // This agency's keys: identity->current() seals and signs submissions;
+  // FetchTransfer opens with whichever key an inbox envelope names.
+  const KeyRing* identity = nullptr;
   const Clock* clock = &SystemClock::Get();
   std::string outbox_dir;  // sealed submissions are written here
   // Wakes the outbox sender; may be empty.

@@ -172,8 +172,8 @@ absl::StatusOr<SubmitTransferResponse> SubmitTransferHandler::SealAndStore(
       OutboxEnvelopePath(env_->outbox_dir, options.transfer_id);
   ASSIGN_OR_RETURN(
       std::unique_ptr<SubmissionSealer> sealer,
-      SubmissionSealer::Begin(*env_->identity, prepared.recipients, options,
-                              prepared.bundle_bytes,
+      SubmissionSealer::Begin(env_->identity->current(), prepared.recipients,
+                              options, prepared.bundle_bytes,
                               std::move(prepared.attachments), path));
   RETURN_IF_ERROR(StreamAttachments(read, sealer.get()));
   ASSIGN_OR_RETURN(SealedSubmission sealed, sealer->Finish());

@@ -8,6 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/file_util.h"
 #include "common/status_macros.h"
 #include "crypto/key_file.h"
@@ -35,6 +36,15 @@ constexpr char kRetryToml[] =
     "multiplier = 2.0\n";
 
 std::string Quoted(absl::string_view s) { return absl::StrCat("\"", s, "\""); }
+
+// The [node] line for `dirs`, or nothing when there are none.
+std::string PreviousKeyDirsLine(const std::vector<std::string>& dirs) {
+  if (dirs.empty()) return "";
+  std::vector<std::string> quoted;
+  for (const std::string& dir : dirs) quoted.push_back(Quoted(dir));
+  return absl::StrCat("previous_key_dirs = [", absl::StrJoin(quoted, ", "),
+                      "]\n");
+}
 
 v1::AgencyKind KindOf(absl::string_view id) {
   if (id == kRouterId) return v1::AGENCY_KIND_OTHER;
@@ -347,6 +357,7 @@ std::string TestNetwork::NodeConfigText(absl::string_view id) const {
       "[node]\n"
       "agency_id = ",
       Quoted(id), "\n", "key_dir = ", Quoted(settings->second.key_dir), "\n",
+      PreviousKeyDirsLine(settings->second.previous_key_dirs),
       "data_dir = ", Quoted(NodeDataDir(id)), "\n",
       "trust_root = ", Quoted(root_ + "/authority/public.key"), "\n\n",
       "[listen]\n"

@@ -68,7 +68,9 @@ struct NetworkOptions {
 
 // What goes into a node's config; change it before a (re)start.
 struct NodeSettings {
-  std::string key_dir;             // the agency key directory in use
+  std::string key_dir;  // the agency key directory in use
+  // [node] previous_key_dirs: earlier key directories kept for opening.
+  std::vector<std::string> previous_key_dirs;
   std::string max_envelope_bytes;  // "" = the default
   std::string extra_toml;          // appended to the file as it is
 };
