@@ -205,6 +205,16 @@ UploadOutcome OutboxSender::UploadOnce(const OutboxTransfer& transfer) {
   absl::StatusOr<OpenedEnvelope> opened = OpenEnvelope(transfer);
   if (!opened.ok()) {
     if (absl::IsDataLoss(opened.status())) {
+      // A worker lists the queue before it claims, so another may have
+      // uploaded this transfer and removed its file in between: only a
+      // transfer still queued has really lost its envelope.
+      absl::StatusOr<bool> queued = StillQueued(transfer.transfer_id);
+      if (!queued.ok()) {
+        spdlog::warn("outbox: cannot re-read transfer {}: {}", id,
+                     queued.status().ToString());
+        return UploadOutcome::kRetry;
+      }
+      if (!*queued) return UploadOutcome::kNothingToDo;
       // The file will not get better by itself.
       Finish(transfer, handover::v1::DELIVERY_STATE_FAILED,
              std::string(opened.status().message()));
@@ -253,6 +263,16 @@ void OutboxSender::Finish(const OutboxTransfer& transfer, DeliveryState state,
   // travels on, or it will never travel.
   std::error_code ignored;
   std::filesystem::remove(transfer.envelope_path, ignored);
+}
+
+absl::StatusOr<bool> OutboxSender::StillQueued(absl::string_view transfer_id) {
+  ASSIGN_OR_RETURN(std::optional<TransferRecord> record,
+                   store_->GetTransfer(transfer_id));
+  if (!record.has_value()) return false;
+  for (const RecipientDelivery& r : record->recipients) {
+    if (r.state == handover::v1::DELIVERY_STATE_QUEUED) return true;
+  }
+  return false;
 }
 
 absl::StatusOr<OutboxSender::OpenedEnvelope> OutboxSender::OpenEnvelope(

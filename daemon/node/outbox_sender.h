@@ -24,6 +24,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
@@ -92,6 +94,8 @@ class OutboxSender {
   void Release(const std::string& transfer_id, UploadOutcome outcome);
   // Waits for a Notify(), Stop() or the next poll / backoff expiry.
   void WaitForWork(uint64_t* seen_notifications);
+  // Whether any recipient of the transfer is still QUEUED in the store.
+  absl::StatusOr<bool> StillQueued(absl::string_view transfer_id);
   // The envelope file, positioned after its head, and the head.
   struct OpenedEnvelope {
     std::unique_ptr<InputFile> file;

@@ -181,6 +181,19 @@ TEST_F(OutboxSenderTest, AMissingEnvelopeFileFailsTheTransfer) {
   EXPECT_TRUE(fake_->uploads().empty());
 }
 
+// Two workers: one lists the queue, the other uploads the transfer and
+// removes its file, then the first claims its stale copy of the listing.
+TEST_F(OutboxSenderTest, AStaleClaimOfAnUploadedTransferChangesNothing) {
+  OutboxTransfer t = Queue("x", "k1");
+  std::unique_ptr<OutboxSender> sender = NewSender(&clock_);
+  const OutboxTransfer stale = t;
+  ASSERT_EQ(sender->UploadOnce(t), UploadOutcome::kStored);
+  ASSERT_FALSE(std::filesystem::exists(t.envelope_path));
+  EXPECT_EQ(sender->UploadOnce(stale), UploadOutcome::kNothingToDo);
+  ExpectAll(t, v1::DELIVERY_STATE_AT_ROUTER);
+  EXPECT_EQ(fake_->uploads().size(), 1u);
+}
+
 TEST_F(OutboxSenderTest, BackgroundWorkersUploadAndRetry) {
   std::unique_ptr<OutboxSender> sender = NewSender(&SystemClock::Get());
   sender->Start();
