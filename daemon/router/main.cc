@@ -1,7 +1,8 @@
 // handover-router: parses the command line, loads and checks the config,
 // starts a RouterServer and runs until SIGTERM or SIGINT, then drains and
 // exits 0. SIGHUP re-reads the directory file. Exit codes: 0 success, 1 a
-// config or start-up problem (one line each on stderr), 2 a usage error.
+// config or start-up problem (one line each on stderr), 2 a usage error
+// (rpc/daemon_main.h does what the two daemons share).
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
@@ -16,45 +17,25 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "common/file_util.h"
 #include "config/port_check.h"
 #include "config/router_config.h"
 #include "crypto/key_file.h"
-#include "crypto/sodium_util.h"
 #include "directory/signed_directory.h"
 #include "router/router_flags.h"
 #include "router/router_server.h"
+#include "rpc/daemon_main.h"
 #include "rpc/shutdown_signal.h"
-#include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
 
 namespace {
 
-using handover::router::RouterFlags;
 using handover::router::RouterServer;
+using handover::rpc::DaemonFlags;
+using handover::rpc::kExitProblem;
+using handover::rpc::PrintProblems;
 
-constexpr int kExitProblem = 1;
-constexpr int kExitUsage = 2;
 constexpr char kListenAddressFile[] = "listen-address";
-
-// Errors hold one problem a line; each goes out on its own line.
-void PrintProblems(const absl::Status& status) {
-  for (absl::string_view line :
-       absl::StrSplit(status.message(), '\n', absl::SkipEmpty())) {
-    std::cerr << line << "\n";
-  }
-}
-
-void SetUpLogging(spdlog::level::level_enum level) {
-  auto logger = std::make_shared<spdlog::logger>(
-      "handover-router", std::make_shared<spdlog::sinks::stderr_sink_mt>());
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l handover-router: %v",
-                      spdlog::pattern_time_type::utc);
-  logger->set_level(level);
-  logger->flush_on(spdlog::level::trace);
-  spdlog::set_default_logger(std::move(logger));
-}
 
 // What --check adds to the config's own checks: the signed directory must
 // verify against the trust root (the version is checked at start-up,
@@ -97,11 +78,7 @@ void WatchHangup(RouterServer* server, const std::atomic<bool>* stop) {
   }
 }
 
-int Run(const RouterFlags& flags) {
-  if (absl::Status s = handover::crypto::InitSodium(); !s.ok()) {
-    std::cerr << "handover-router: " << s.message() << "\n";
-    return kExitProblem;
-  }
+int Run(const DaemonFlags& flags) {
   absl::StatusOr<handover::config::RouterConfig> config =
       handover::config::LoadRouterConfig(flags.config_path);
   if (!config.ok()) {
@@ -155,27 +132,14 @@ int Run(const RouterFlags& flags) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Before any thread starts, so every thread inherits the blocked mask.
-  handover::rpc::BlockShutdownSignals();
+  // SIGHUP is for WatchHangup alone: blocked before any thread starts, as
+  // RunDaemon blocks the shutdown signals.
   sigset_t hangup;
   sigemptyset(&hangup);
   sigaddset(&hangup, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &hangup, nullptr);
-
-  absl::StatusOr<RouterFlags> flags =
-      handover::router::ParseRouterFlags(argc, argv);
-  if (!flags.ok()) {
-    std::cerr << "handover-router: " << flags.status().message() << "\n";
-    return kExitUsage;
-  }
-  if (flags->help) {
-    std::cout << handover::router::RouterUsage();
-    return EXIT_SUCCESS;
-  }
-  if (flags->version) {
-    std::cout << "handover-router " << HANDOVER_VERSION << "\n";
-    return EXIT_SUCCESS;
-  }
-  SetUpLogging(flags->log_level);
-  return Run(*flags);
+  return handover::rpc::RunDaemon(
+      argc, argv,
+      {"handover-router", handover::router::RouterUsage(), HANDOVER_VERSION},
+      Run);
 }

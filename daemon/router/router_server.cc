@@ -4,7 +4,6 @@
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 
-#include <chrono>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
@@ -153,6 +152,7 @@ absl::Status RouterServer::Build(const config::RouterConfig& config,
   int port = 0;
   builder.AddListeningPort(listen.ToString(), credentials, &port);
   rpc::ConfigureBuilder(&builder);
+  drain_.Install(&builder);
   // Two daemons must never share a port by accident (docs/CONFIG.md §5).
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(service_.get());
@@ -211,8 +211,7 @@ void RouterServer::Shutdown(absl::Duration drain) {
     // Mailbox streams never end by themselves: end them so the drain
     // waits only for uploads and receipts.
     hub_->Shutdown();
-    server_->Shutdown(std::chrono::system_clock::now() +
-                      absl::ToChronoMilliseconds(drain));
+    drain_.Drain(server_.get(), absl::Now() + drain);
     server_->Wait();
   }
   {

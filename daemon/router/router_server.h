@@ -23,6 +23,7 @@
 #include "config/router_config.h"
 #include "crypto/identity.h"
 #include "router/router_env.h"
+#include "rpc/server_drain.h"
 
 namespace grpc {
 class Server;
@@ -55,8 +56,9 @@ class RouterServer {
   const std::string& address() const { return address_; }
 
   // Stops taking calls, ends mailbox streams, lets other calls finish for
-  // up to `drain` (then cancels them) and stops the background threads.
-  // Idempotent.
+  // up to `drain` (then cancels them), closes the connections once no call
+  // is left (an idle client does not hold it up) and stops the background
+  // threads. Idempotent.
   void Shutdown(absl::Duration drain = absl::Seconds(10));
 
   // Reads the directory file again now (e.g. on SIGHUP).
@@ -87,6 +89,7 @@ class RouterServer {
   RouterEnv env_;
   std::unique_ptr<Sweeper> sweeper_;
   std::unique_ptr<RouterService> service_;
+  rpc::ServerDrain drain_;  // outlives server_
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
 

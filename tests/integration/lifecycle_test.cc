@@ -1,6 +1,7 @@
 // Starting and stopping the daemons: SIGTERM lets an in-flight upload finish
-// and exits 0; a config mistake stops start-up with one clear line and exit
-// code 1; both daemons serve gRPC health checking and reflection.
+// and exits 0, and an idle client connection does not hold it up; a config
+// mistake stops start-up with one clear line and exit code 1; both daemons
+// serve gRPC health checking and reflection.
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -84,6 +86,40 @@ TEST_F(LifecycleTest, SigtermDrainsAnUploadInFlightAndExitsZero) {
         << id;
   }
   EXPECT_OK(net().StopRouter());
+  EXPECT_FALSE(
+      std::filesystem::exists(net().RouterDataDir() + "/listen-address"));
+}
+
+// SIGTERM, then the exit within `bound`, with exit code 0.
+void ExpectPromptExit(DaemonProcess& daemon, absl::Duration bound) {
+  const absl::Time start = absl::Now();
+  ASSERT_OK(daemon.Signal(SIGTERM));
+  absl::StatusOr<ExitStatus> exit = daemon.WaitExit(bound);
+  ASSERT_TRUE(exit.ok()) << exit.status() << "; log:\n" << daemon.LogTail(20);
+  EXPECT_TRUE(exit->ok()) << exit->ToString();
+  std::cerr << daemon.name() << ": SIGTERM to exit took "
+            << absl::FormatDuration(absl::Now() - start) << "\n";
+}
+
+TEST_F(LifecycleTest, AnIdleConnectionDoesNotHoldTheDrainOpen) {
+  ASSERT_NO_FATAL_FAILURE(StartNetwork());
+  // Not Scaled: an idle client used to hold each daemon for 5 s or more,
+  // and four times this bound (under ASan) would hide that.
+  const absl::Duration bound = absl::Seconds(3);
+
+  // One call on each channel, then the channels stay open with nothing in
+  // flight, as an operator's long-lived client would keep them.
+  auto node = net().Client(kStockport, Role::kAdmin);
+  ASSERT_OK(node->GetNodeInfo().status());
+  auto router = net().RouterAs(kBirmingham);
+  ASSERT_OK(router->GetDirectory().status());
+
+  ASSERT_NO_FATAL_FAILURE(
+      ExpectPromptExit(net().node_process(kStockport), bound));
+  EXPECT_FALSE(std::filesystem::exists(net().NodeDataDir(kStockport) +
+                                       "/listen-address"));
+  // Two nodes are still on their mailbox streams to the router.
+  ASSERT_NO_FATAL_FAILURE(ExpectPromptExit(net().router_process(), bound));
   EXPECT_FALSE(
       std::filesystem::exists(net().RouterDataDir() + "/listen-address"));
 }

@@ -66,6 +66,7 @@ absl::Status NodeApp::StartServer(const config::NodeConfig& config) {
   // A second daemon must not share the port (see config/port_check.h).
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   rpc::ConfigureBuilder(&builder);
+  drain_.Install(&builder);
   builder.RegisterService(service_.get());
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || bound_port == 0) {
@@ -89,7 +90,7 @@ void NodeApp::Shutdown() {
   if (server_ != nullptr) {
     spdlog::info("draining the local API (up to {} s)",
                  absl::ToInt64Seconds(kDrainTimeout));
-    server_->Shutdown(absl::ToChronoTime(absl::Now() + kDrainTimeout));
+    drain_.Drain(server_.get(), absl::Now() + kDrainTimeout);
     server_->Wait();
   }
   if (core_ != nullptr) core_->Stop();

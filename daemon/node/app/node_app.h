@@ -23,6 +23,7 @@
 #include "config/node_config.h"
 #include "node/api/node_service.h"
 #include "node/node_core.h"
+#include "rpc/server_drain.h"
 
 namespace handover::node::app {
 
@@ -43,8 +44,9 @@ class NodeApp {
   NodeApp& operator=(const NodeApp&) = delete;
 
   // Stops accepting calls, lets in-flight ones finish for up to
-  // kDrainTimeout (then cancels them), stops the core and removes the
-  // listen-address file. Idempotent.
+  // kDrainTimeout (then cancels them), closes the connections once none is
+  // left (an idle client does not hold it up), stops the core and removes
+  // the listen-address file. Idempotent.
   void Shutdown();
 
   // The address the server is bound to, "host:port".
@@ -57,6 +59,7 @@ class NodeApp {
 
   std::unique_ptr<NodeCore> core_;
   std::unique_ptr<api::NodeService> service_;
+  rpc::ServerDrain drain_;  // outlives server_
   std::unique_ptr<grpc::Server> server_;
   std::string listen_address_;
   std::string listen_address_file_;
