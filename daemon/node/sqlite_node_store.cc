@@ -259,9 +259,12 @@ absl::StatusOr<std::vector<OutboxTransfer>> SqliteNodeStore::ListPendingUploads(
       sqlite::Statement list,
       db_->Prepare(absl::StrCat(
           "SELECT ", kTransferColumns,
-          " FROM outbox_transfers t WHERE EXISTS (SELECT 1 FROM "
-          "outbox_recipients r WHERE r.transfer_id = t.transfer_id AND "
-          "r.state = 1) ORDER BY t.rowid LIMIT ?1")));
+          // Driven from the partial index of queued recipients, so the cost
+          // follows the queue, not every transfer ever sent (an EXISTS per
+          // transfer made each claim scan the whole history).
+          " FROM outbox_transfers t WHERE t.transfer_id IN (SELECT "
+          "transfer_id FROM outbox_recipients WHERE state = 1) "
+          "ORDER BY t.rowid LIMIT ?1")));
   list.Bind(1, static_cast<int64_t>(limit));
   std::vector<OutboxTransfer> out;
   while (true) {
