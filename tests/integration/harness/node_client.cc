@@ -175,6 +175,29 @@ absl::StatusOr<std::vector<v1::InboxEntry>> NodeClient::ListInbox(
   return absl::InternalError("ListInbox never reached its last page");
 }
 
+absl::StatusOr<std::vector<v1::InboxEntry>> NodeClient::ListInboxNewerThan(
+    const std::function<bool(const v1::InboxEntry&)>& is_known,
+    uint32_t page_size) {
+  std::vector<v1::InboxEntry> entries;
+  std::string token;
+  for (int page = 0; page < 10000; ++page) {
+    std::unique_ptr<grpc::ClientContext> context = NewContext();
+    v1::ListInboxRequest request;
+    request.set_page_size(page_size);
+    request.set_page_token(token);
+    v1::ListInboxResponse response;
+    RETURN_IF_ERROR(
+        FromGrpc(stub_->ListInbox(context.get(), request, &response)));
+    for (const v1::InboxEntry& e : response.entries()) {
+      if (is_known(e)) return entries;
+      entries.push_back(e);
+    }
+    if (response.next_page_token().empty()) return entries;
+    token = response.next_page_token();
+  }
+  return absl::InternalError("ListInbox never reached its last page");
+}
+
 absl::StatusOr<v1::InboxEntry> NodeClient::WaitForInbox(
     const std::string& transfer_id, absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;

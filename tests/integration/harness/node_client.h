@@ -11,6 +11,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -71,6 +72,13 @@ class NodeClient {
 
   // Every inbox entry, following page tokens.
   absl::StatusOr<std::vector<handover::v1::InboxEntry>> ListInbox(
+      uint32_t page_size = 0);
+
+  // Inbox entries, newest first, until `is_known` returns true for one (that
+  // one and older are left out) or the inbox ends: what arrived since the
+  // last look, without listing the whole inbox again.
+  absl::StatusOr<std::vector<handover::v1::InboxEntry>> ListInboxNewerThan(
+      const std::function<bool(const handover::v1::InboxEntry&)>& is_known,
       uint32_t page_size = 0);
 
   // Polls ListInbox until `transfer_id` is in it.
