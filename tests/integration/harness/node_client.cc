@@ -155,24 +155,8 @@ absl::StatusOr<v1::TransferStatusResponse> NodeClient::WaitForState(
 
 absl::StatusOr<std::vector<v1::InboxEntry>> NodeClient::ListInbox(
     uint32_t page_size) {
-  std::vector<v1::InboxEntry> entries;
-  std::string token;
-  for (int page = 0; page < 10000; ++page) {
-    std::unique_ptr<grpc::ClientContext> context = NewContext();
-    v1::ListInboxRequest request;
-    request.set_page_size(page_size);
-    request.set_page_token(token);
-    v1::ListInboxResponse response;
-    RETURN_IF_ERROR(
-        FromGrpc(stub_->ListInbox(context.get(), request, &response)));
-    for (const v1::InboxEntry& e : response.entries()) entries.push_back(e);
-    if (response.next_page_token().empty()) return entries;
-    if (response.next_page_token() == token) {
-      return absl::InternalError("ListInbox repeated its page token");
-    }
-    token = response.next_page_token();
-  }
-  return absl::InternalError("ListInbox never reached its last page");
+  return ListInboxNewerThan([](const v1::InboxEntry&) { return false; },
+                            page_size);
 }
 
 absl::StatusOr<std::vector<v1::InboxEntry>> NodeClient::ListInboxNewerThan(
@@ -193,6 +177,9 @@ absl::StatusOr<std::vector<v1::InboxEntry>> NodeClient::ListInboxNewerThan(
       entries.push_back(e);
     }
     if (response.next_page_token().empty()) return entries;
+    if (response.next_page_token() == token) {
+      return absl::InternalError("ListInbox repeated its page token");
+    }
     token = response.next_page_token();
   }
   return absl::InternalError("ListInbox never reached its last page");
