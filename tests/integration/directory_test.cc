@@ -35,6 +35,20 @@ class DirectoryTest : public NetworkTest {
     }
   }
 
+  // Sends one transfer from Stockport to Birmingham and waits until it
+  // reaches `state`; returns its id.
+  absl::StatusOr<std::string> SendToBirmingham(const std::string& reference,
+                                               v1::DeliveryState state) {
+    absl::StatusOr<std::string> id = Send(kStockport, {kBirmingham}, reference);
+    if (!id.ok()) return id.status();
+    absl::Status reached = net()
+                               .Client(kStockport, Role::kSubmitter)
+                               ->WaitForState(*id, state, Wait())
+                               .status();
+    if (!reached.ok()) return reached;
+    return *id;
+  }
+
   // Either the node refuses the submission at once, or the transfer fails
   // for good; it is never delivered. Returns the transfer id, if any.
   std::string ExpectRefused(const std::string& from, const std::string& to,
@@ -94,11 +108,7 @@ TEST_F(DirectoryTest, RevokedAgencyCanNeitherSendNorReceive) {
       << direct.status();
 
   // Everyone else carries on.
-  ASSERT_OK_AND_ASSIGN(const std::string ok_id,
-                       Send(kStockport, {kBirmingham}, "REF-STILL-FINE"));
-  ASSERT_OK(net()
-                .Client(kStockport, Role::kSubmitter)
-                ->WaitForState(ok_id, v1::DELIVERY_STATE_DELIVERED, Wait())
+  ASSERT_OK(SendToBirmingham("REF-STILL-FINE", v1::DELIVERY_STATE_DELIVERED)
                 .status());
   ASSERT_OK_AND_ASSIGN(std::vector<v1::InboxEntry> police_inbox,
                        net().Client(kPolice, Role::kReceiver)->ListInbox());
@@ -178,11 +188,7 @@ TEST_F(DirectoryTest, NodesRefuseARollbackToAnOlderDirectory) {
   } while (absl::Now() < until && !HasFailure());
 
   // The network still works, and a newer directory is still taken up.
-  ASSERT_OK_AND_ASSIGN(const std::string id,
-                       Send(kStockport, {kBirmingham}, "REF-AFTER-ROLLBACK"));
-  ASSERT_OK(net()
-                .Client(kStockport, Role::kSubmitter)
-                ->WaitForState(id, v1::DELIVERY_STATE_DELIVERED, Wait())
+  ASSERT_OK(SendToBirmingham("REF-AFTER-ROLLBACK", v1::DELIVERY_STATE_DELIVERED)
                 .status());
   v1::Directory third = second;
   third.set_version(3);
@@ -206,22 +212,18 @@ TEST_F(DirectoryTest, KeyRotationOverlapAcceptsOldAndNewKeys) {
 
   // Signed with the old key, held by the router while Birmingham is away.
   auto sender = net().Client(kStockport, Role::kSubmitter);
-  ASSERT_OK_AND_ASSIGN(const std::string old_key_id,
-                       Send(kStockport, {kBirmingham}, "REF-OLD-KEY"));
-  ASSERT_OK(
-      sender->WaitForState(old_key_id, v1::DELIVERY_STATE_AT_ROUTER, Wait())
-          .status());
+  ASSERT_OK_AND_ASSIGN(
+      const std::string old_key_id,
+      SendToBirmingham("REF-OLD-KEY", v1::DELIVERY_STATE_AT_ROUTER));
 
   // Stockport moves to the new key.
   ASSERT_OK(net().StopNode(kStockport));
   net().node_settings(kStockport).key_dir = next_key_dir;
   ASSERT_OK(net().StartNode(kStockport));
   sender = net().Client(kStockport, Role::kSubmitter);
-  ASSERT_OK_AND_ASSIGN(const std::string new_key_id,
-                       Send(kStockport, {kBirmingham}, "REF-NEW-KEY"));
-  ASSERT_OK(
-      sender->WaitForState(new_key_id, v1::DELIVERY_STATE_AT_ROUTER, Wait())
-          .status());
+  ASSERT_OK_AND_ASSIGN(
+      const std::string new_key_id,
+      SendToBirmingham("REF-NEW-KEY", v1::DELIVERY_STATE_AT_ROUTER));
   // Straight to the router: envelopes signed with either listed key are
   // accepted.
   std::vector<std::string> ids = {old_key_id, new_key_id};
@@ -286,17 +288,14 @@ TEST_F(DirectoryTest, RecipientKeyRotationLosesNothingSealedToTheOldKey) {
   auto sender = net().Client(kStockport, Role::kSubmitter);
 
   // Delivered under the old key, and left in Birmingham's inbox unfetched.
-  ASSERT_OK_AND_ASSIGN(const std::string in_inbox_id,
-                       Send(kStockport, {kBirmingham}, "REF-IN-INBOX"));
-  ASSERT_OK(
-      sender->WaitForState(in_inbox_id, v1::DELIVERY_STATE_DELIVERED, Wait())
-          .status());
+  ASSERT_OK_AND_ASSIGN(
+      const std::string in_inbox_id,
+      SendToBirmingham("REF-IN-INBOX", v1::DELIVERY_STATE_DELIVERED));
   // Sealed to the old key, and held by the router while Birmingham is away.
   ASSERT_OK(net().StopNode(kBirmingham));
-  ASSERT_OK_AND_ASSIGN(const std::string held_id,
-                       Send(kStockport, {kBirmingham}, "REF-HELD"));
-  ASSERT_OK(sender->WaitForState(held_id, v1::DELIVERY_STATE_AT_ROUTER, Wait())
-                .status());
+  ASSERT_OK_AND_ASSIGN(
+      const std::string held_id,
+      SendToBirmingham("REF-HELD", v1::DELIVERY_STATE_AT_ROUTER));
 
   // Birmingham's next key goes live beside the old one; senders that hold
   // the new directory seal to it.
