@@ -23,6 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "config/client_role.h"
 #include "config/retry_policy.h"
 
@@ -76,6 +77,53 @@ struct ClientEntry {
   std::string token_sha256;  // SHA-256 of the bearer token
 };
 
+// How long a recipient has to acknowledge a move notice: either a duration
+// ("15m", "8h") or a number of working days ("1 working day"), Monday to
+// Friday in UTC (bank holidays are not known). Exactly one is set.
+struct AckDeadline {
+  absl::Duration duration = absl::ZeroDuration();
+  int working_days = 0;
+};
+
+// When a deadline of `d` that starts at `from` falls due. Working days
+// are 24-hour steps that skip Saturdays and Sundays (UTC): a move at
+// Friday 16:00 with one working day is due Monday 16:00. A start on a
+// weekend counts from the Monday 00:00 after it, so Saturday 10:00 plus
+// one working day is due Tuesday 00:00.
+absl::Time AckDueAt(absl::Time from, const AckDeadline& d);
+
+// [move]: how this node sends move notices (Node.SubmitMove).
+struct MoveSettings {
+  // Agencies that receive every move notice besides the destination
+  // area's, e.g. the child's home police force. Agency ids.
+  std::vector<std::string> always_copy;
+  // A view policy file (docs/POLICY.md); empty for the built-in default.
+  std::string policy_file;
+};
+
+// [acknowledgement]: each kind of recipient's deadline, from when the move
+// was submitted.
+struct AcknowledgementDeadlines {
+  AckDeadline police_force{absl::Minutes(15), 0};
+  AckDeadline health_team{absl::ZeroDuration(), 1};
+  AckDeadline childrens_services{absl::ZeroDuration(), 1};
+  AckDeadline other{absl::ZeroDuration(), 1};
+};
+
+enum class AlertMode {
+  kAuto,  // raise alerts if the directory lists this agency as a police force
+  kOn,
+  kOff,
+};
+
+// [alerts]: police alerts raised by this node for its control room.
+struct AlertSettings {
+  AlertMode raise = AlertMode::kAuto;
+  // An unacknowledged high-priority alert is raised again, one priority
+  // higher, after this long (and again after each further period).
+  absl::Duration escalate_after = absl::Minutes(15);
+};
+
 struct NodeConfig {
   std::string source;  // the file (or name) it came from, for messages
   NodeSettings node;
@@ -84,6 +132,9 @@ struct NodeConfig {
   RetryPolicy retry;
   NodeLimits limits;
   std::vector<ClientEntry> clients;
+  MoveSettings move;
+  AcknowledgementDeadlines acknowledgement;
+  AlertSettings alerts;
 };
 
 // Parses and validates TOML text without touching the file system: for

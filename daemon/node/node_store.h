@@ -54,6 +54,13 @@ struct RecipientDelivery {
   std::string receipt;  // DELIVERED: serialized SignedNotice; else empty
   std::string report;   // FAILED/EXPIRED by the router: its serialized
                         // SignedNotice; else empty
+  // Move notices only (see InsertMove); otherwise UNSPECIFIED and nullopt.
+  handover::v1::AgencyKind kind = handover::v1::AGENCY_KIND_UNSPECIFIED;
+  std::optional<absl::Time> acknowledgement_due_at;
+  // Set once the recipient's signed acknowledgement arrived.
+  std::string acknowledged_by;  // the recipient's operator id
+  std::optional<absl::Time> acknowledged_at;
+  std::string acknowledgement;  // serialized SignedNotice
 };
 
 // An outbox transfer with every recipient's state, for TransferStatus.
@@ -106,6 +113,75 @@ struct QueuedNotice {
   std::string signed_notice;  // serialized SignedNotice
   uint32_t attempts = 0;
   absl::Time next_attempt_at;
+};
+
+// ---- Moves ----
+
+// One sealed view of a move: an outbox transfer plus what it carried.
+struct MoveView {
+  OutboxTransfer transfer;  // client_name/idempotency_key: see InsertMove
+  handover::v1::AgencyKind kind = handover::v1::AGENCY_KIND_UNSPECIFIED;
+  std::vector<std::string> kept_fields;       // policy selectors
+  std::vector<std::string> kept_attachments;  // attachment names
+  // Parallel to transfer.recipients: each recipient's kind, and when its
+  // acknowledgement is due (nullopt: none expected, e.g. MOVED_ON).
+  std::vector<handover::v1::AgencyKind> recipient_kinds;
+  std::vector<std::optional<absl::Time>> acknowledgement_due_at;
+};
+
+enum class MoveViewRole : int { kDestination = 1, kMovedOn = 2 };
+
+struct MoveRecord {
+  std::string move_id;  // 16 raw bytes
+  std::string client_name;
+  std::string idempotency_key;  // unique per client_name, among moves
+  // 32 bytes identifying the child (SHA-256 over its identifiers, see
+  // node/api/child_key.h); never shown.
+  std::string child_key;
+  handover::v1::MoveNoticeKind kind =
+      handover::v1::MOVE_NOTICE_KIND_UNSPECIFIED;
+  std::string from_area;
+  std::string to_area;
+  absl::Time created_at;
+  std::vector<MoveView> views;           // to the destination area
+  std::vector<MoveView> moved_on_views;  // MOVED_ON to earlier areas
+  // Earlier moves of the child this one superseded.
+  std::vector<std::string> superseded_move_ids;
+  // Set on a move a later one superseded: that move's id.
+  std::string superseded_by;
+};
+
+struct InsertMoveResult {
+  std::string move_id;     // the new one, or the one stored before
+  bool duplicate = false;  // (client, idempotency key) was already stored
+};
+
+// Which move (and view) an outbox transfer belongs to.
+struct TransferMoveInfo {
+  std::string move_id;
+  handover::v1::MoveNoticeKind move_kind =
+      handover::v1::MOVE_NOTICE_KIND_UNSPECIFIED;
+  MoveViewRole role = MoveViewRole::kDestination;
+  handover::v1::AgencyKind kind = handover::v1::AGENCY_KIND_UNSPECIFIED;
+  std::vector<std::string> kept_fields;
+  std::vector<std::string> kept_attachments;
+};
+
+// A recipient copy past its acknowledgement deadline, not acknowledged.
+struct OverdueCopy {
+  std::string transfer_id;
+  std::string move_id;
+  std::string agency_id;
+  handover::v1::AgencyKind kind = handover::v1::AGENCY_KIND_UNSPECIFIED;
+  DeliveryState state = handover::v1::DELIVERY_STATE_UNSPECIFIED;
+  absl::Time due_at;
+};
+
+// What AcknowledgeInbox recorded, or found recorded before.
+struct InboxAcknowledgement {
+  std::string operator_id;
+  absl::Time at;
+  bool duplicate = false;  // an earlier acknowledgement stands
 };
 
 struct NodeCounts {
@@ -191,6 +267,77 @@ class NodeStore {
                                         absl::Time next_attempt_at) = 0;
   // The earliest next attempt of any queued notice; nullopt if none.
   virtual absl::StatusOr<std::optional<absl::Time>> NextNoticeAttempt() = 0;
+
+  // ---- Moves (sender side) ----
+
+  // Stores a whole move in one transaction, or nothing: the move row, every
+  // view and MOVED_ON view as an outbox transfer with its recipients
+  // (QUEUED, with their kinds and acknowledgement deadlines), and, for each
+  // id in superseded_move_ids, marks that move superseded_by this one,
+  // moves every QUEUED recipient of its views to WITHDRAWN (reason
+  // "superseded by move <hex>") and queues a router withdrawal for every
+  // view transfer of it that still has a recipient QUEUED or AT_ROUTER.
+  // Each view transfer's (client_name, idempotency_key) must be unique as
+  // for InsertOutbox. If (client_name, idempotency_key) of the move is
+  // already stored, stores nothing and returns the earlier move id with
+  // duplicate = true (the caller removes the envelope files it wrote).
+  virtual absl::StatusOr<InsertMoveResult> InsertMove(
+      const MoveRecord& move) = 0;
+
+  // The move stored under (client_name, idempotency_key), if any, whole.
+  virtual absl::StatusOr<std::optional<MoveRecord>> FindMoveByIdempotencyKey(
+      absl::string_view client_name, absl::string_view idempotency_key) = 0;
+
+  virtual absl::StatusOr<std::optional<MoveRecord>> GetMove(
+      absl::string_view move_id) = 0;
+
+  // This child's earlier moves (kinds MOVE and MISSING_EPISODE) that no
+  // later move superseded and that have at least one destination-view
+  // recipient still QUEUED or AT_ROUTER, oldest first, whole.
+  virtual absl::StatusOr<std::vector<MoveRecord>> ListUndeliveredMoves(
+      absl::string_view child_key) = 0;
+
+  // nullopt for a transfer that is not part of a move.
+  virtual absl::StatusOr<std::optional<TransferMoveInfo>> GetTransferMove(
+      absl::string_view transfer_id) = 0;
+
+  // Records the recipient's signed acknowledgement of a transfer we sent.
+  // Returns false (changing nothing) if one was recorded before. NotFound
+  // for an unknown transfer or recipient.
+  virtual absl::StatusOr<bool> RecordAcknowledgement(
+      absl::string_view transfer_id, absl::string_view recipient,
+      absl::string_view operator_id, absl::Time acknowledged_at,
+      absl::string_view signed_notice) = 0;
+
+  // Recipient copies with a deadline at or before `now`, no
+  // acknowledgement, and a state other than WITHDRAWN; oldest deadline
+  // first, at most `limit`.
+  virtual absl::StatusOr<std::vector<OverdueCopy>> ListOverdue(
+      absl::Time now, size_t limit) = 0;
+
+  // Router withdrawals still to make (queued by InsertMove), oldest first.
+  virtual absl::StatusOr<std::vector<std::string>> ListPendingWithdrawals(
+      size_t limit) = 0;
+  // The router answered: forget it.
+  virtual absl::Status CompleteWithdrawal(absl::string_view transfer_id) = 0;
+
+  // ---- Acknowledgements and alert checks (recipient side) ----
+
+  // Records that `operator_id` took inbox transfer `transfer_id` on and, in
+  // the same transaction, queues `signed_notice` (our Acknowledgement for
+  // the sender). If the transfer was acknowledged before, changes nothing
+  // and returns that acknowledgement with duplicate = true. NotFound for a
+  // transfer not in the inbox.
+  virtual absl::StatusOr<InboxAcknowledgement> AcknowledgeInbox(
+      absl::string_view transfer_id, absl::string_view operator_id,
+      absl::string_view note, absl::Time at,
+      absl::string_view signed_notice) = 0;
+
+  // Inbox transfers not yet checked for a police alert, in the order they
+  // were stored, at most `limit`. Every inbox insert starts unchecked.
+  virtual absl::StatusOr<std::vector<std::string>> ListUncheckedForAlerts(
+      size_t limit) = 0;
+  virtual absl::Status MarkCheckedForAlerts(absl::string_view transfer_id) = 0;
 
   // ---- Directory and counts ----
 
