@@ -1,5 +1,7 @@
 #include "notice/notice_signing.h"
 
+#include <algorithm>
+
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -62,8 +64,29 @@ absl::Status CheckNotice(const Notice& notice) {
       }
       break;
     }
+    case Notice::kAcknowledgement: {
+      const handover::v1::Acknowledgement& ack = notice.acknowledgement();
+      if (ack.ciphertext_hash().size() != crypto::kCiphertextHashBytes) {
+        return Malformed(absl::StrCat(
+            "acknowledgement ciphertext_hash must be ",
+            crypto::kCiphertextHashBytes, " bytes, got ",
+            ack.ciphertext_hash().size()));
+      }
+      if (ack.operator_id().empty() || ack.operator_id().size() > 64 ||
+          !std::all_of(ack.operator_id().begin(), ack.operator_id().end(),
+                       [](char c) { return c >= 0x20 && c <= 0x7e; })) {
+        return Malformed(
+            "acknowledgement operator_id must be 1 to 64 printable ASCII "
+            "characters");
+      }
+      if (!ack.has_acknowledged_at()) {
+        return Malformed("acknowledgement acknowledged_at is missing");
+      }
+      break;
+    }
     case Notice::BODY_NOT_SET:
-      return Malformed("it has neither a receipt nor a non-delivery report");
+      return Malformed(
+          "it has no receipt, non-delivery report or acknowledgement");
   }
   return absl::OkStatus();
 }
