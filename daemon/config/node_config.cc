@@ -25,14 +25,17 @@ void CheckNodeFilesInto(const NodeConfig& config, ProblemList* problems) {
   CheckTlsKeyPair("[router]", config.router.tls_cert, config.router.tls_key,
                   now, problems);
   CheckCaFile("[router] ca", config.router.ca, now, problems);
+  // Only that it can be read: parsing it is the policy library's, which
+  // depends on this one (see MoveSettings).
+  CheckReadableFile("[move] policy_file", config.move.policy_file, problems);
 }
 
 void ResolveNodePaths(const std::string& base_dir, NodeConfig* config) {
-  for (std::string* path :
-       {&config->node.key_dir, &config->node.data_dir, &config->node.trust_root,
-        &config->listen.tls_cert, &config->listen.tls_key,
-        &config->listen.client_ca, &config->router.tls_cert,
-        &config->router.tls_key, &config->router.ca}) {
+  for (std::string* path : {&config->node.key_dir, &config->node.data_dir,
+                            &config->node.trust_root, &config->listen.tls_cert,
+                            &config->listen.tls_key, &config->listen.client_ca,
+                            &config->router.tls_cert, &config->router.tls_key,
+                            &config->router.ca, &config->move.policy_file}) {
     *path = ResolveConfigPath(base_dir, *path);
   }
   for (std::string& path : config->node.previous_key_dirs) {

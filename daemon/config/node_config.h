@@ -16,6 +16,7 @@
 #ifndef HANDOVER_CONFIG_NODE_CONFIG_H_
 #define HANDOVER_CONFIG_NODE_CONFIG_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -24,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "config/ack_deadline.h"  // AckDeadline, AckDueAt
 #include "config/client_role.h"
 #include "config/retry_policy.h"
 
@@ -77,20 +79,8 @@ struct ClientEntry {
   std::string token_sha256;  // SHA-256 of the bearer token
 };
 
-// How long a recipient has to acknowledge a move notice: either a duration
-// ("15m", "8h") or a number of working days ("1 working day"), Monday to
-// Friday in UTC (bank holidays are not known). Exactly one is set.
-struct AckDeadline {
-  absl::Duration duration = absl::ZeroDuration();
-  int working_days = 0;
-};
-
-// When a deadline of `d` that starts at `from` falls due. Working days
-// are 24-hour steps that skip Saturdays and Sundays (UTC): a move at
-// Friday 16:00 with one working day is due Monday 16:00. A start on a
-// weekend counts from the Monday 00:00 after it, so Saturday 10:00 plus
-// one working day is due Tuesday 00:00.
-absl::Time AckDueAt(absl::Time from, const AckDeadline& d);
+// The most agencies [move] always_copy may list.
+inline constexpr size_t kMaxAlwaysCopy = 64;
 
 // [move]: how this node sends move notices (Node.SubmitMove).
 struct MoveSettings {
@@ -98,11 +88,15 @@ struct MoveSettings {
   // area's, e.g. the child's home police force. Agency ids.
   std::vector<std::string> always_copy;
   // A view policy file (docs/POLICY.md); empty for the built-in default.
+  // The config layer only checks that it is a readable file (the policy
+  // library depends on this one, so it cannot parse it here); the node
+  // loads it with policy::LoadViewPolicyFile at start-up.
   std::string policy_file;
 };
 
 // [acknowledgement]: each kind of recipient's deadline, from when the move
-// was submitted.
+// was submitted. Keys: police_force, health_team,
+// local_authority_childrens_services, other.
 struct AcknowledgementDeadlines {
   AckDeadline police_force{absl::Minutes(15), 0};
   AckDeadline health_team{absl::ZeroDuration(), 1};
@@ -121,6 +115,7 @@ struct AlertSettings {
   AlertMode raise = AlertMode::kAuto;
   // An unacknowledged high-priority alert is raised again, one priority
   // higher, after this long (and again after each further period).
+  // 1s to 7d.
   absl::Duration escalate_after = absl::Minutes(15);
 };
 
@@ -149,7 +144,9 @@ absl::StatusOr<NodeConfig> ParseNodeConfig(absl::string_view toml_text,
 // certificate, that the key directory holds this agency's key, that each
 // previous key directory holds another key of this agency (not key_dir's,
 // nor an earlier entry's), that the trust root is a public key file and
-// that data_dir is (or can be made) a writable directory. Reads secret keys;
+// that data_dir is (or can be made) a writable directory, and that [move]
+// policy_file, if set, is a readable file (its content is not checked
+// here: see MoveSettings). Reads secret keys;
 // call crypto::InitSodium() first.
 absl::Status CheckNodeConfigFiles(const NodeConfig& config);
 

@@ -1,6 +1,7 @@
 // Parsing the handover-node config: one reader function per table.
 #include "config/clients_section.h"
 #include "config/config_internal.h"
+#include "config/move_sections.h"
 #include "config/node_config.h"
 #include "config/shared_sections.h"
 #include "config/toml_reader.h"
@@ -73,6 +74,9 @@ bool ParseNodeConfigInto(absl::string_view text, NodeConfig* config,
   ReadRetryTable(root, &config->retry);
   ReadNodeLimitsTable(root, &config->limits);
   ReadClients(root, !config->listen.client_ca.empty(), &config->clients);
+  ReadMoveTable(root, &config->move);
+  ReadAcknowledgementTable(root, &config->acknowledgement);
+  ReadAlertsTable(root, &config->alerts);
   root.ReportUnknownKeys();
   return true;
 }

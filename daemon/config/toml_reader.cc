@@ -191,6 +191,17 @@ bool TableReader::Path(absl::string_view key, Need need, std::string* out) {
 
 bool TableReader::PathArray(absl::string_view key, Need need,
                             std::vector<std::string>* out) {
+  return StringArray(
+      key, need,
+      [](size_t, const std::string& text) {
+        return std::string(PathProblem(text));
+      },
+      out);
+}
+
+bool TableReader::StringArray(absl::string_view key, Need need,
+                              const EntryCheck& check,
+                              std::vector<std::string>* out) {
   const toml::node* node = Find(key, need);
   if (node == nullptr) return false;
   const toml::array* array = node->as_array();
@@ -198,7 +209,7 @@ bool TableReader::PathArray(absl::string_view key, Need need,
     AddTypeProblem(key, *node, "an array of strings");
     return false;
   }
-  std::vector<std::string> paths;
+  std::vector<std::string> entries;
   bool valid = true;
   for (size_t i = 0; i < array->size(); ++i) {
     const toml::node& entry = *array->get(i);
@@ -210,16 +221,16 @@ bool TableReader::PathArray(absl::string_view key, Need need,
       problems_->Add(line, absl::StrCat(name, " must be a string, not ",
                                         TypeName(entry.type())));
       valid = false;
-    } else if (absl::string_view problem = PathProblem(text->get());
+    } else if (std::string problem = check(i + 1, text->get());
                !problem.empty()) {
       problems_->Add(line, absl::StrCat(name, ": ", problem));
       valid = false;
     } else {
-      paths.push_back(text->get());
+      entries.push_back(text->get());
     }
   }
   if (!valid) return false;
-  *out = std::move(paths);
+  *out = std::move(entries);
   return true;
 }
 

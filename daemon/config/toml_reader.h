@@ -15,6 +15,7 @@
 #define HANDOVER_CONFIG_TOML_READER_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,6 +56,15 @@ class TableReader {
   // by its place ("entry 2"). Stores them only if every entry is valid.
   bool PathArray(absl::string_view key, Need need,
                  std::vector<std::string>* out);
+  // Says why entry `place` (1-based) of a string array is not valid, or ""
+  // if it is. Called once per string entry, in order, so it may remember
+  // earlier entries (e.g. to refuse repeats).
+  using EntryCheck =
+      std::function<std::string(size_t place, const std::string& text)>;
+  // An array of strings, each checked by `check` and named as PathArray()
+  // names them. Stores them only if every entry is valid.
+  bool StringArray(absl::string_view key, Need need, const EntryCheck& check,
+                   std::vector<std::string>* out);
   // A "host:port" string (see host_port.h), stored as written.
   bool Address(absl::string_view key, Need need, PortZero port_zero,
                std::string* out);

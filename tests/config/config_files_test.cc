@@ -220,6 +220,27 @@ TEST_F(NodeFilesTest, TextAndFileProblemsAreReportedTogether) {
                   path_ + ": [router] tls_cert: " + cert + " does not exist"));
 }
 
+// The config library only checks that the policy file can be read; the
+// node parses it (MoveSettings in node_config.h).
+TEST_F(NodeFilesTest, APolicyFileIsResolvedAndMustBeReadable) {
+  text_ += "\n[move]\npolicy_file = \"policy/view-policy.toml\"\n";
+  absl::Status missing = Load().status();
+  EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(StatusLines(missing),
+              ElementsAre(path_ + ": [move] policy_file: " +
+                          At("policy/view-policy.toml") + " does not exist"));
+
+  ASSERT_EQ(mkdir(At("policy").c_str(), 0755), 0);
+  ASSERT_EQ(mkdir(At("policy/view-policy.toml").c_str(), 0755), 0);
+  EXPECT_EQ(Load().status().code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(rmdir(At("policy/view-policy.toml").c_str()), 0);
+
+  WriteTestFile(At("policy/view-policy.toml"), "# not parsed here\n", 0644);
+  ASSERT_OK_AND_ASSIGN(NodeConfig c, Load());
+  EXPECT_EQ(c.move.policy_file, At("policy/view-policy.toml"));
+  EXPECT_OK(CheckNodeConfigFiles(c));
+}
+
 TEST_F(NodeFilesTest, TheConfigFileItselfIsChecked) {
   EXPECT_EQ(LoadNodeConfig(At("missing.toml")).status().code(),
             absl::StatusCode::kNotFound);
