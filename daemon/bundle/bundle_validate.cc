@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "bundle/attachment_name.h"
+#include "bundle/postcode.h"
 
 namespace handover::bundle {
 namespace {
@@ -466,6 +467,118 @@ void CheckAttachments(Problems& p, const v1::CaseBundle& b) {
   }
 }
 
+// --- The move notice, which the sending node sets (Node.SubmitMove). ---
+
+constexpr size_t kMaxPlacementAddressChars = 500;
+
+// The length of the UTF-8 sequence that `lead` starts; 0 if it starts none.
+size_t Utf8SequenceLength(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if ((lead >> 5) == 0x6) return 2;
+  if ((lead >> 4) == 0xe) return 3;
+  if ((lead >> 3) == 0x1e) return 4;
+  return 0;
+}
+
+// The number of code points in `s`, or -1 if it is not valid UTF-8 or holds
+// a control character (C0, DEL or C1): an address is one line of text.
+int64_t AddressCharacters(absl::string_view s) {
+  int64_t count = 0;
+  for (size_t i = 0; i < s.size(); ++count) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const size_t len = Utf8SequenceLength(b);
+    if (len == 0 || i + len > s.size()) return -1;
+    uint32_t cp = len == 1 ? b : b & (0x7f >> len);
+    for (size_t k = 1; k < len; ++k) {
+      const auto cont = static_cast<unsigned char>(s[i + k]);
+      if ((cont >> 6) != 0x2) return -1;
+      cp = (cp << 6) | (cont & 0x3f);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    static constexpr uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMinForLength[len] || (cp >= 0xd800 && cp <= 0xdfff) ||
+        cp > 0x10ffff) {
+      return -1;
+    }
+    if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) return -1;
+    i += len;
+  }
+  return count;
+}
+
+bool IsMoveId(absl::string_view id) {
+  return id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
+           return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f');
+         });
+}
+
+void CheckArea(Problems& p, absl::string_view field, absl::string_view code) {
+  const std::string path = Dot("move", field);
+  if (code.empty()) {
+    p.Add(path, "is missing");
+  } else if (!IsValidGssCode(code)) {
+    p.Add(path, "not a GSS code (one letter and 8 digits, e.g. E08000025)");
+  }
+}
+
+// MOVE and MISSING_EPISODE say where the child is placed; MOVED_ON never
+// tells the first area where the child went.
+void CheckPlacementFields(Problems& p, const v1::MoveNotice& m) {
+  if (m.kind() == v1::MOVE_NOTICE_KIND_MOVED_ON) {
+    if (!m.placement_address().empty()) {
+      p.Add("move.placement_address", "must be empty on a MOVED_ON notice");
+    }
+    if (!m.placement_postcode().empty()) {
+      p.Add("move.placement_postcode", "must be empty on a MOVED_ON notice");
+    }
+    return;
+  }
+  if (m.kind() != v1::MOVE_NOTICE_KIND_MOVE &&
+      m.kind() != v1::MOVE_NOTICE_KIND_MISSING_EPISODE) {
+    return;  // unspecified or unknown: reported on kind
+  }
+  const int64_t chars = AddressCharacters(m.placement_address());
+  if (IsBlank(m.placement_address())) {
+    p.Add("move.placement_address", "is missing");
+  } else if (chars < 0) {
+    p.Add("move.placement_address",
+          "must be UTF-8 text without control characters");
+  } else if (static_cast<size_t>(chars) > kMaxPlacementAddressChars) {
+    p.Add("move.placement_address",
+          absl::StrCat("is ", chars, " characters; the limit is ",
+                       kMaxPlacementAddressChars));
+  }
+  if (m.placement_postcode().empty()) {
+    p.Add("move.placement_postcode", "is missing");
+  } else if (!IsUkPostcode(m.placement_postcode())) {
+    p.Add("move.placement_postcode",
+          "not a UK postcode (outward code, a space, inward code, e.g. "
+          "B15 2TT)");
+  }
+}
+
+void CheckMove(Problems& p, const v1::CaseBundle& b) {
+  if (!b.has_move()) return;
+  const v1::MoveNotice& m = b.move();
+  if (m.kind() == v1::MOVE_NOTICE_KIND_UNSPECIFIED) {
+    p.Add("move.kind", "is missing");
+  }
+  CheckArea(p, "from_area", m.from_area());
+  CheckArea(p, "to_area", m.to_area());
+  CheckPlacementFields(p, m);
+  if (!m.has_effective_time()) {
+    p.Missing("move", "effective time");
+  } else {
+    CheckTimestamp(p, "move.effective_time", m.effective_time());
+  }
+  if (m.urgency() == v1::MOVE_URGENCY_UNSPECIFIED) {
+    p.Add("move.urgency", "is missing");
+  }
+  if (!m.move_id().empty() && !IsMoveId(m.move_id())) {
+    p.Add("move.move_id", "must be 32 lower-case hex digits");
+  }
+}
+
 }  // namespace
 
 bool IsValidDate(absl::string_view date) {
@@ -525,6 +638,7 @@ absl::Status ValidateBundle(const v1::CaseBundle& bundle) {
   CheckRegisters(p, bundle);
   CheckContacts(p, bundle);
   CheckAttachments(p, bundle);
+  CheckMove(p, bundle);
   return p.ToStatus();
 }
 

@@ -21,6 +21,11 @@
 //   move once they have ended;
 // - attachment names are safe (attachment_name.h) and unique, and
 //   identity.photo_attachment names one of them;
+// - a move notice (set only by the sending node) has a kind, GSS from and
+//   to areas, an effective time and an urgency; on MOVE and
+//   MISSING_EPISODE a placement address (1 to 500 characters of UTF-8, no
+//   control characters) and a UK postcode (postcode.h), on MOVED_ON
+//   neither; and a move_id that is empty or 32 lower-case hex digits;
 // - every repeated field holds at most kMaxRepeatedCount items, every string
 //   at most kMaxTextBytes bytes with no control characters other than tab,
 //   line feed and carriage return, and every enum a value the schema knows.

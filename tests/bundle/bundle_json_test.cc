@@ -240,6 +240,46 @@ TEST(BundleJsonTest, ReadErrorsNameThePath) {
   EXPECT_THAT(std::string(result.status().message()), HasSubstr(missing));
 }
 
+// The reader is reflection-based, so it accepts the move notice that
+// Node.SubmitMove sets: a case system's JSON can carry one. The node, not
+// the reader, refuses a submitted bundle that already has one; here the
+// notice is read and then held to the same rules as one the node sets.
+TEST(BundleJsonTest, AMoveNoticeInJsonIsReadAndValidated) {
+  constexpr char kJson[] = R"({
+    "metadata": {"schemaVersion": 1, "createdTime": "2024-03-18T09:30:00Z"},
+    "identity": {"givenNames": "Sample"},
+    "move": {
+      "kind": "MOVE_NOTICE_KIND_MOVE",
+      "fromArea": "E08000007",
+      "toArea": "E08000025",
+      "placementAddress": "10 Sample Road",
+      "placementPostcode": "B15 2TT",
+      "effectiveTime": "2024-03-19T09:30:00Z",
+      "urgency": "MOVE_URGENCY_PLANNED"
+    }
+  })";
+  ASSERT_OK_AND_ASSIGN(const CaseBundle bundle, ParseBundleJson(kJson));
+  ASSERT_TRUE(bundle.has_move());
+  EXPECT_EQ(bundle.move().kind(), v1::MOVE_NOTICE_KIND_MOVE);
+  EXPECT_EQ(bundle.move().placement_postcode(), "B15 2TT");
+  EXPECT_OK(ValidateBundle(bundle));
+
+  std::string bad = kJson;
+  bad.replace(bad.find("B15 2TT"), 7, "B152TT");
+  ASSERT_OK_AND_ASSIGN(const CaseBundle parsed, ParseBundleJson(bad));
+  const absl::Status s = ValidateBundle(parsed);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()),
+              HasSubstr("move.placement_postcode: not a UK postcode"));
+  EXPECT_THAT(std::string(s.message()), Not(HasSubstr("B152TT")));
+
+  // Unknown keys inside the notice are refused like anywhere else.
+  std::string unknown = kJson;
+  unknown.replace(unknown.find("\"toArea\""), 8, "\"toWhere\"");
+  EXPECT_EQ(ParseBundleJson(unknown).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST(BundleBinaryTest, RoundTrip) {
   ASSERT_OK_AND_ASSIGN(const CaseBundle bundle,
                        ReadBundleJsonFile(kSamplePath));
