@@ -91,6 +91,14 @@ void CutAttachments(const KindPolicy& policy, const v1::CaseBundle& bundle,
   }
 }
 
+// Sections every view carries whole, whatever the policy names: the
+// receiver needs the metadata to process the bundle, and the move notice
+// to act on the move it announces.
+bool AlwaysSent(const FieldDescriptor* section) {
+  return section->number() == v1::CaseBundle::kMetadataFieldNumber ||
+         section->number() == v1::CaseBundle::kMoveFieldNumber;
+}
+
 // The enum name, or the number for a value this build does not know.
 std::string KindForMessage(v1::AgencyKind kind) {
   const std::string& name = v1::AgencyKind_Name(kind);
@@ -116,7 +124,7 @@ absl::StatusOr<View> CutView(const v1::CaseBundle& bundle, v1::AgencyKind kind,
   const Descriptor* d = v1::CaseBundle::descriptor();
   for (int i = 0; i < d->field_count(); ++i) {
     const FieldDescriptor* section = d->field(i);
-    if (section->number() == v1::CaseBundle::kMetadataFieldNumber) {
+    if (AlwaysSent(section)) {
       if (IsSet(view.bundle, section)) {
         view.kept_fields.push_back(section->name());
       }

@@ -5,7 +5,9 @@
 // bundle that the kind's selectors do not name is cleared, so a field added
 // to bundle.proto later is not sent until a policy names it, and fields
 // this build does not know (unknown fields) are always dropped. The
-// metadata always goes: the receiver needs it to process the bundle.
+// metadata and the move notice (CaseBundle.move) always go, whole,
+// whatever the policy names: the receiver needs the metadata to process
+// the bundle and the move notice to act on the move.
 // Attachments go by label (kind_policy.h); if the child's photo does not
 // go, identity.photo_attachment is cleared so the view names no file it
 // does not carry.
@@ -27,9 +29,10 @@ namespace handover::policy {
 struct View {
   handover::v1::AgencyKind kind = handover::v1::AGENCY_KIND_UNSPECIFIED;
   handover::v1::CaseBundle bundle;
-  // For the sender's log of what went to whom: "metadata" and the kind's
+  // For the sender's log of what went to whom: "metadata", the kind's
   // selectors (e.g. "identity", "risk.self_harm") whose content the bundle
-  // had, in schema order. Field paths only, never content.
+  // had, and "move" if the bundle has a move notice, in schema order.
+  // Field paths only, never content.
   std::vector<std::string> kept_fields;
   // The names of the attachments the view carries, in bundle order. They
   // are chosen by case systems and may identify the child, so a log

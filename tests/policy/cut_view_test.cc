@@ -4,10 +4,14 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
+#include "common/file_util.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "policy/agency_kind_name.h"
 #include "policy/default_policy.h"
+#include "policy/policy_file.h"
 #include "policy/policy_test_util.h"
 #include "status_matchers.h"
 
@@ -15,9 +19,11 @@ namespace handover::policy {
 namespace {
 
 namespace v1 = handover::v1;
+using google::protobuf::util::MessageDifferencer;
 using handover::testing::FullBundle;
 using handover::testing::HasUnknownFields;
 using handover::testing::SetFieldPaths;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -52,7 +58,7 @@ class CutViewTest : public ::testing::Test {
   v1::CaseBundle bundle_;
 };
 
-TEST_F(CutViewTest, OnlyIdentityMeansOnlyMetadataAndIdentity) {
+TEST_F(CutViewTest, OnlyIdentityMeansOnlyMetadataIdentityAndMove) {
   ASSERT_OK_AND_ASSIGN(
       View view, CutView(bundle_, kOther, With(kOther, Kind({"identity"}))));
   std::vector<std::string> sections;
@@ -60,8 +66,8 @@ TEST_F(CutViewTest, OnlyIdentityMeansOnlyMetadataAndIdentity) {
     sections.push_back(path.substr(0, path.find('.')));
   }
   sections.erase(std::unique(sections.begin(), sections.end()), sections.end());
-  EXPECT_THAT(sections, ElementsAre("metadata", "identity"));
-  EXPECT_THAT(view.kept_fields, ElementsAre("metadata", "identity"));
+  EXPECT_THAT(sections, ElementsAre("metadata", "identity", "move"));
+  EXPECT_THAT(view.kept_fields, ElementsAre("metadata", "identity", "move"));
   EXPECT_EQ(view.kind, kOther);
 }
 
@@ -94,10 +100,10 @@ TEST_F(CutViewTest, APartialSectionKeepsOnlyItsNamedFields) {
   EXPECT_THAT(view.bundle.grab_pack().phone_numbers(),
               ElementsAre("07700 900123"));
   EXPECT_TRUE(view.bundle.grab_pack().physical_description().empty());
-  EXPECT_THAT(
-      view.kept_fields,
-      ElementsAre("metadata", "identity", "legal_status.kind",
-                  "legal_status.description", "grab_pack.phone_numbers"));
+  EXPECT_THAT(view.kept_fields,
+              ElementsAre("metadata", "identity", "legal_status.kind",
+                          "legal_status.description", "grab_pack.phone_numbers",
+                          "move"));
 }
 
 TEST_F(CutViewTest, ANamedFieldThatIsEmptySendsNoEmptySection) {
@@ -108,7 +114,7 @@ TEST_F(CutViewTest, ANamedFieldThatIsEmptySendsNoEmptySection) {
   ASSERT_OK_AND_ASSIGN(View view, CutView(bundle_, kOther, policy));
   EXPECT_FALSE(view.bundle.has_risk());
   EXPECT_FALSE(view.bundle.has_dynamic_support_register());
-  EXPECT_THAT(view.kept_fields, ElementsAre("metadata", "identity"));
+  EXPECT_THAT(view.kept_fields, ElementsAre("metadata", "identity", "move"));
 }
 
 TEST_F(CutViewTest, ThePhotoGoesAsPhotoWhateverItsLabel) {
@@ -191,6 +197,55 @@ TEST_F(CutViewTest, AViewThatWouldBeInvalidIsRefused) {
               HasSubstr("view policy for other"));
   EXPECT_THAT(std::string(view.status().message()), HasSubstr("legal_status"));
   EXPECT_THAT(std::string(view.status().message()), Not(HasSubstr("Sample")));
+}
+
+// The receiver needs the move notice to act on the move, so every kind's
+// view carries it exactly as the node set it.
+TEST_F(CutViewTest, EveryDefaultKindKeepsTheMoveUnchanged) {
+  for (v1::AgencyKind kind : PolicyAgencyKinds()) {
+    ASSERT_OK_AND_ASSIGN(View view,
+                         CutView(bundle_, kind, *DefaultViewPolicy()));
+    EXPECT_TRUE(MessageDifferencer::Equals(view.bundle.move(), bundle_.move()))
+        << AgencyKindName(kind);
+    EXPECT_THAT(view.kept_fields, Contains("move")) << AgencyKindName(kind);
+  }
+}
+
+TEST_F(CutViewTest, WithoutAMoveNoticeNoneIsSentOrLogged) {
+  bundle_.clear_move();
+  for (v1::AgencyKind kind : PolicyAgencyKinds()) {
+    ASSERT_OK_AND_ASSIGN(View view,
+                         CutView(bundle_, kind, *DefaultViewPolicy()));
+    EXPECT_FALSE(view.bundle.has_move()) << AgencyKindName(kind);
+    EXPECT_THAT(view.kept_fields, Not(Contains("move")))
+        << AgencyKindName(kind);
+  }
+}
+
+// A policy file cannot remove the notice: not by leaving it out, and not by
+// naming one field of it, which keeps the whole notice all the same.
+TEST_F(CutViewTest, APolicyFileCannotRemoveOrNarrowTheMove) {
+  ASSERT_OK_AND_ASSIGN(
+      std::string text,
+      ReadFileBounded(HANDOVER_SOURCE_DIR "/docs/examples/view-policy.toml",
+                      1 << 20));
+  const size_t from = text.find("[police_force]");
+  const size_t to = text.find("\n[", from + 1);
+  ASSERT_NE(to, std::string::npos);
+  for (const char* fields :
+       {R"(["identity"])", R"(["identity", "move.kind"])"}) {
+    std::string edited = text;
+    edited.replace(from, to + 1 - from,
+                   absl::StrCat("[police_force]\nfields = ", fields,
+                                "\nattachment_labels = []\n"));
+    ASSERT_OK_AND_ASSIGN(ViewPolicy policy, ParseViewPolicy(edited, "p.toml"));
+    ASSERT_OK_AND_ASSIGN(
+        View view, CutView(bundle_, v1::AGENCY_KIND_POLICE_FORCE, policy));
+    EXPECT_TRUE(MessageDifferencer::Equals(view.bundle.move(), bundle_.move()))
+        << fields;
+    EXPECT_THAT(view.kept_fields, ElementsAre("metadata", "identity", "move"))
+        << fields;
+  }
 }
 
 TEST_F(CutViewTest, TheInputIsNotChanged) {

@@ -134,6 +134,7 @@ TEST_F(DefaultPolicyTest, PoliceForce) {
   *g->mutable_people_may_be_with() = pack.people_may_be_with();
   *expected.mutable_contacts() = bundle_.contacts();
   *expected.add_attachments() = bundle_.attachments(0);  // photo.jpg
+  *expected.mutable_move() = bundle_.move();
   std::string diff;
   MessageDifferencer differ;
   differ.ReportDifferencesToString(&diff);
@@ -146,7 +147,7 @@ TEST_F(DefaultPolicyTest, PoliceForce) {
                   "risk.self_harm", "risk.other_risks",
                   "risk.known_risk_persons", "grab_pack.physical_description",
                   "grab_pack.places_may_go", "grab_pack.people_may_be_with",
-                  "contacts"));
+                  "contacts", "move"));
   EXPECT_THAT(view.kept_attachments, ElementsAre("photo.jpg"));
   // Not sent: missing history, phone numbers, social media, placements,
   // care plan, health, registers, the rest of legal status.
@@ -171,15 +172,17 @@ TEST_F(DefaultPolicyTest, HealthTeam) {
       bundle_.dynamic_support_register();
   *expected.mutable_cetr() = bundle_.cetr();
   *expected.mutable_contacts() = bundle_.contacts();
+  *expected.mutable_move() = bundle_.move();
   std::string diff;
   MessageDifferencer differ;
   differ.ReportDifferencesToString(&diff);
   EXPECT_TRUE(differ.Compare(expected, view.bundle)) << diff;
 
-  EXPECT_THAT(view.kept_fields,
-              ElementsAre("metadata", "identity", "health.needs",
-                          "health.diagnoses", "health.medications",
-                          "dynamic_support_register", "cetr", "contacts"));
+  EXPECT_THAT(
+      view.kept_fields,
+      ElementsAre("metadata", "identity", "health.needs", "health.diagnoses",
+                  "health.medications", "dynamic_support_register", "cetr",
+                  "contacts", "move"));
   EXPECT_THAT(view.kept_attachments, IsEmpty());
 }
 
@@ -192,7 +195,9 @@ TEST_F(DefaultPolicyTest, ChildrensServicesReceiveEverything) {
   EXPECT_THAT(view.kept_attachments,
               ElementsAre("photo.jpg", "care-plan.pdf", "grab-pack.pdf",
                           "clinic-letter.pdf"));
-  EXPECT_EQ(view.kept_fields.size(), 11u);  // metadata and ten sections
+  // metadata, ten sections and the move notice
+  EXPECT_EQ(view.kept_fields.size(), 12u);
+  EXPECT_EQ(view.kept_fields.back(), "move");
 }
 
 TEST_F(DefaultPolicyTest, OtherAgenciesReceiveIdentityAndContacts) {
@@ -203,9 +208,10 @@ TEST_F(DefaultPolicyTest, OtherAgenciesReceiveIdentityAndContacts) {
   *expected.mutable_identity() = bundle_.identity();
   expected.mutable_identity()->clear_photo_attachment();
   *expected.mutable_contacts() = bundle_.contacts();
+  *expected.mutable_move() = bundle_.move();
   EXPECT_TRUE(MessageDifferencer::Equals(expected, view.bundle));
   EXPECT_THAT(view.kept_fields,
-              ElementsAre("metadata", "identity", "contacts"));
+              ElementsAre("metadata", "identity", "contacts", "move"));
   EXPECT_THAT(view.kept_attachments, IsEmpty());
 }
 
@@ -228,6 +234,15 @@ TEST_F(DefaultPolicyTest, WhatPoliceHealthAndOtherMayReceiveIsPinned) {
       "BundleMetadata.source_system",
       "BundleMetadata.sender_reference",
       "BundleMetadata.created_time",
+      "CaseBundle.move",
+      "MoveNotice.kind",
+      "MoveNotice.from_area",
+      "MoveNotice.to_area",
+      "MoveNotice.placement_address",
+      "MoveNotice.placement_postcode",
+      "MoveNotice.effective_time",
+      "MoveNotice.urgency",
+      "MoveNotice.move_id",
       // identity
       "CaseBundle.identity",
       "Identity.given_names",
@@ -318,9 +333,11 @@ TEST_F(DefaultPolicyTest, WhatPoliceHealthAndOtherMayReceiveIsPinned) {
   EXPECT_EQ(reachable, expected);
 }
 
-// Children's services name every section; a new section reaches nobody
-// until a policy names it. If this fails, a section was added: decide who
-// receives it and add it to default_policy.cc and view-policy.toml.
+// Children's services name every section but metadata, attachments and
+// move, which every view carries by other rules; a new section reaches
+// nobody until a policy names it. If this fails, a section was added:
+// decide who receives it and add it to default_policy.cc and
+// view-policy.toml.
 TEST_F(DefaultPolicyTest, TheSectionsArePinned) {
   std::vector<std::string> sections;
   const auto* d = v1::CaseBundle::descriptor();
@@ -331,7 +348,7 @@ TEST_F(DefaultPolicyTest, TheSectionsArePinned) {
               ElementsAre("metadata", "identity", "health", "legal_status",
                           "risk", "grab_pack", "placements",
                           "care_plan_actions", "dynamic_support_register",
-                          "cetr", "contacts", "attachments"));
+                          "cetr", "contacts", "attachments", "move"));
 }
 
 }  // namespace

@@ -72,6 +72,17 @@ absl::StatusOr<v1::CaseBundle> FullBundle() {
   letter->set_name("clinic-letter.pdf");
   letter->set_label("medical");
   letter->set_media_type("application/pdf");
+  // The node sets a move notice on Node.SubmitMove; the fixture carries
+  // one so that every view can be seen to keep it.
+  v1::MoveNotice* move = b.mutable_move();
+  move->set_kind(v1::MOVE_NOTICE_KIND_MOVE);
+  move->set_from_area("E08000007");
+  move->set_to_area("E08000025");
+  move->set_placement_address("10 Sample Road, Birmingham");
+  move->set_placement_postcode("B15 2TT");
+  move->mutable_effective_time()->set_seconds(1710840600);
+  move->set_urgency(v1::MOVE_URGENCY_URGENT);
+  move->set_move_id("0123456789abcdef0123456789abcdef");
   return b;
 }
 
@@ -121,7 +132,11 @@ bool HasUnknownFields(const Message& message) {
 
 bool PolicyAllowsPath(const policy::KindPolicy& policy,
                       const std::string& path) {
-  if (path == "metadata" || absl::StartsWith(path, "metadata.")) return true;
+  for (const char* always : {"metadata", "move"}) {
+    if (path == always || absl::StartsWith(path, absl::StrCat(always, "."))) {
+      return true;
+    }
+  }
   for (const policy::FieldSelector& s : policy.fields()) {
     if (s.field == nullptr &&
         (path == s.section->name() ||
@@ -135,8 +150,9 @@ bool PolicyAllowsPath(const policy::KindPolicy& policy,
 
 std::set<std::string> ReachableFields(const policy::KindPolicy& policy) {
   std::set<std::string> out;
-  AddFieldBelow(v1::CaseBundle::descriptor()->FindFieldByName("metadata"),
-                &out);
+  for (const char* always : {"metadata", "move"}) {
+    AddFieldBelow(v1::CaseBundle::descriptor()->FindFieldByName(always), &out);
+  }
   for (const policy::FieldSelector& s : policy.fields()) {
     AddFieldBelow(s.field != nullptr ? s.field : s.section, &out);
     out.insert(absl::StrCat("CaseBundle.", s.section->name()));

@@ -15,8 +15,9 @@
 namespace handover::testing {
 
 // docs/examples/child-bundle.json with the few fields it leaves out filled
-// in and two more attachments (a grab pack, and a medical letter), so that
-// every field of the schema is set somewhere. It passes ValidateBundle.
+// in, two more attachments (a grab pack, and a medical letter) and a move
+// notice, so that every field of the schema is set somewhere. It passes
+// ValidateBundle.
 absl::StatusOr<handover::v1::CaseBundle> FullBundle();
 
 // The fields ("Identity.gender_description") of every handover.v1 message
@@ -33,14 +34,15 @@ std::vector<std::string> SetFieldPaths(const handover::v1::CaseBundle& bundle);
 bool HasUnknownFields(const google::protobuf::Message& message);
 
 // Whether `policy` allows `path` (as SetFieldPaths writes it) in a view:
-// metadata always, attachments never (they are checked by label), and
-// anything a selector covers.
+// metadata and move always, attachments never (they are checked by
+// label), and anything a selector covers.
 bool PolicyAllowsPath(const handover::policy::KindPolicy& policy,
                       const std::string& path);
 
 // Every field, of every handover.v1 message, that a view under `policy` may
-// carry: its selectors' sections and fields, metadata, and everything
-// inside them, as "Message.field" ("CaseBundle.identity", "Alias.name").
+// carry: its selectors' sections and fields, metadata, move, and
+// everything inside them, as "Message.field" ("CaseBundle.identity",
+// "Alias.name").
 std::set<std::string> ReachableFields(
     const handover::policy::KindPolicy& policy);
 
