@@ -146,8 +146,8 @@ absl::StatusOr<NodeConfig> ParseNodeConfig(absl::string_view toml_text,
 // nor an earlier entry's), that the trust root is a public key file and
 // that data_dir is (or can be made) a writable directory, and that [move]
 // policy_file, if set, is a readable file (its content is not checked
-// here: see MoveSettings). Reads secret keys;
-// call crypto::InitSodium() first.
+// here: see MoveSettings). Reads secret keys; call crypto::InitSodium()
+// first.
 absl::Status CheckNodeConfigFiles(const NodeConfig& config);
 
 // Reads `path` (at most kMaxConfigFileBytes), parses it, resolves relative
