@@ -187,6 +187,11 @@ absl::StatusOr<bool> EnvelopeIntake::Submit(absl::string_view caller_id,
                   std::string(caller_id));
     return true;  // the rest of the upload is not needed
   }
+  // Refused before the ciphertext comes; AcceptEnvelope checks again in its
+  // transaction, for a withdrawal that lands during the upload.
+  ASSIGN_OR_RETURN(bool withdrawn,
+                   env_->store->IsWithdrawn(h.transfer_id, caller_id));
+  if (withdrawn) return WithdrawnBySenderError(h.transfer_id);
 
   const uint64_t envelope_bytes = h.CiphertextOffset() + h.CiphertextSize();
   if (envelope_bytes > env_->max_envelope_bytes) {

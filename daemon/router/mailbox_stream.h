@@ -14,6 +14,11 @@
 // unacknowledged go back to pending and wait out the [retry] backoff
 // before their next push.
 //
+// Only pending items are claimed, and claiming marks them pushed in the
+// same commit, so nothing pending is ever held here: a copy that was
+// withdrawn, expired or revoked while it waited is never pushed, and an ack
+// naming one changes nothing (the store moves only open items).
+//
 // Not thread-safe: one object per call.
 #ifndef HANDOVER_ROUTER_MAILBOX_STREAM_H_
 #define HANDOVER_ROUTER_MAILBOX_STREAM_H_

@@ -1,6 +1,7 @@
 #include "router/router_service.h"
 
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "router/caller_identity.h"
@@ -104,6 +105,22 @@ grpc::Status RouterService::SubmitNotice(
     return RefuseCaller(context, "SubmitNotice", caller.status());
   absl::Status status = notices_.Submit(*caller, *request);
   if (!status.ok()) return Refuse("SubmitNotice", *caller, status);
+  return grpc::Status::OK;
+}
+
+grpc::Status RouterService::WithdrawTransfer(
+    grpc::ServerContext* context,
+    const handover::v1::WithdrawTransferRequest* request,
+    handover::v1::WithdrawTransferResponse* response) {
+  absl::StatusOr<std::string> caller = Caller(*context);
+  if (!caller.ok())
+    return RefuseCaller(context, "WithdrawTransfer", caller.status());
+  absl::StatusOr<handover::v1::WithdrawTransferResponse> withdrawn =
+      withdrawals_.Withdraw(*caller, request->transfer_id());
+  if (!withdrawn.ok()) {
+    return Refuse("WithdrawTransfer", *caller, withdrawn.status());
+  }
+  *response = std::move(withdrawn).value();
   return grpc::Status::OK;
 }
 

@@ -1,7 +1,7 @@
 // handover.v1.Router over gRPC's synchronous API: identifies each caller by
 // its client certificate (caller_identity.h) and hands the call to the
 // part that does the work (envelope_intake.h, notice_intake.h,
-// mailbox_stream.h). Errors go back as one-line gRPC statuses.
+// withdrawal.h, mailbox_stream.h). Errors go back as one-line gRPC statuses.
 //
 // Thread-safe: gRPC calls the methods from many threads at once.
 #ifndef HANDOVER_ROUTER_ROUTER_SERVICE_H_
@@ -11,6 +11,7 @@
 #include "router/envelope_intake.h"
 #include "router/notice_intake.h"
 #include "router/router_env.h"
+#include "router/withdrawal.h"
 
 namespace handover::router {
 
@@ -18,7 +19,7 @@ class RouterService final : public handover::v1::Router::Service {
  public:
   // Borrows `env`, which must outlive the service.
   explicit RouterService(const RouterEnv* env)
-      : env_(env), envelopes_(env), notices_(env) {}
+      : env_(env), envelopes_(env), notices_(env), withdrawals_(env) {}
 
   grpc::Status GetDirectory(grpc::ServerContext* context,
                             const handover::v1::GetDirectoryRequest* request,
@@ -34,6 +35,10 @@ class RouterService final : public handover::v1::Router::Service {
   grpc::Status SubmitNotice(
       grpc::ServerContext* context, const handover::v1::SignedNotice* request,
       handover::v1::SubmitNoticeResponse* response) override;
+  grpc::Status WithdrawTransfer(
+      grpc::ServerContext* context,
+      const handover::v1::WithdrawTransferRequest* request,
+      handover::v1::WithdrawTransferResponse* response) override;
 
  private:
   absl::StatusOr<std::string> Caller(const grpc::ServerContext& context) const;
@@ -41,6 +46,7 @@ class RouterService final : public handover::v1::Router::Service {
   const RouterEnv* const env_;
   EnvelopeIntake envelopes_;
   NoticeIntake notices_;
+  Withdrawal withdrawals_;
 };
 
 }  // namespace handover::router

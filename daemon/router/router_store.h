@@ -16,6 +16,7 @@
 #define HANDOVER_ROUTER_ROUTER_STORE_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,7 @@ enum class DeliveryState {
   kExpired = 5,       // not delivered before expires_at (final)
   kRejected = 6,      // the recipient node refused it (final)
   kRevoked = 7,       // the recipient was revoked while it waited (final)
+  kWithdrawn = 8,     // the sender withdrew it while it waited (final)
 };
 
 // True for the states that still need the ciphertext (it may be pushed).
@@ -47,11 +49,15 @@ bool NeedsCiphertext(DeliveryState state);
 bool IsFinal(DeliveryState state);
 absl::string_view DeliveryStateName(DeliveryState state);
 
+// The refusal of an upload its sender withdrew first (FailedPrecondition).
+absl::Status WithdrawnBySenderError(absl::string_view transfer_id);
+
 // What a mailbox item carries. Stored; never renumber.
 enum class ItemKind {
-  kEnvelope = 1,     // a recipient's delivery of an envelope
-  kReceipt = 2,      // a delivery receipt, for the sender
-  kNonDelivery = 3,  // a router-signed non-delivery report, for the sender
+  kEnvelope = 1,         // a recipient's delivery of an envelope
+  kReceipt = 2,          // a delivery receipt, for the sender
+  kNonDelivery = 3,      // a router-signed non-delivery report, for the sender
+  kAcknowledgement = 4,  // a recipient's signed acknowledgement, for the sender
 };
 
 // Where an envelope's ciphertext lives.
@@ -123,6 +129,21 @@ struct DeliveryOutcome {
   std::optional<CiphertextRef> released;
 };
 
+// One recipient's copy, as WithdrawTransfer left it.
+struct WithdrawnDelivery {
+  std::string recipient_id;
+  DeliveryState state = DeliveryState::kPending;  // after the call
+  bool withdrawn_now = false;  // this call withdrew it (and queued a report)
+};
+
+// What WithdrawTransfer did.
+struct WithdrawResult {
+  bool held = false;  // false: unknown, now remembered as withdrawn
+  std::vector<WithdrawnDelivery> deliveries;  // header order; empty if !held
+  // As DeliveryOutcome::released.
+  std::optional<CiphertextRef> released;
+};
+
 struct AcceptResult {
   bool already_stored = false;  // the same envelope was there already
 };
@@ -142,7 +163,8 @@ class RouterStore {
   // and one mailbox item per recipient. The same transfer id with the same
   // signed header and signature: OK, already_stored, nothing changes (the
   // caller deletes its spool file). With a different header or signature:
-  // AlreadyExists.
+  // AlreadyExists. A transfer its sender withdrew before the router held it
+  // (WithdrawTransfer): FailedPrecondition, nothing stored.
   virtual absl::StatusOr<AcceptResult> AcceptEnvelope(
       const EnvelopeRecord& envelope, absl::string_view inline_ciphertext) = 0;
 
@@ -213,6 +235,35 @@ class RouterStore {
   virtual absl::StatusOr<DeliveryOutcome> RecordReceipt(
       absl::string_view transfer_id, absl::string_view recipient_id,
       absl::string_view receipt, absl::Time now) = 0;
+
+  // A recipient's verified acknowledgement: `acknowledgement` (a serialized
+  // SignedNotice) is queued for the sender, once per (transfer, recipient):
+  // true if queued now, false if one was before. FailedPrecondition unless the
+  // recipient's delivery is stored-at-node or receipted: a node cannot
+  // acknowledge what it does not hold. NotFound for an unknown transfer.
+  virtual absl::StatusOr<bool> RecordAcknowledgement(
+      absl::string_view transfer_id, absl::string_view recipient_id,
+      absl::string_view acknowledgement, absl::Time now) = 0;
+
+  // The sender `sender_id` withdraws transfer `transfer_id`, atomically.
+  // Held: PermissionDenied if someone else sent it; otherwise every pending
+  // delivery becomes kWithdrawn (never pushed) and reports[recipient] (a
+  // serialized SignedNotice) is queued for the sender; other deliveries are
+  // left as they are; the ciphertext is released if nothing needs it any
+  // more. Aborted if a pending delivery has no report in `reports` (the
+  // caller read the transfer before it was stored: read it again). Not
+  // held: remembered as withdrawn by `sender_id` at `now`, so AcceptEnvelope
+  // refuses it from that sender. Idempotent either way.
+  virtual absl::StatusOr<WithdrawResult> WithdrawTransfer(
+      absl::string_view transfer_id, absl::string_view sender_id,
+      const std::map<std::string, std::string>& reports, absl::Time now) = 0;
+  // True if `sender_id` withdrew `transfer_id` before the router held it.
+  virtual absl::StatusOr<bool> IsWithdrawn(absl::string_view transfer_id,
+                                           absl::string_view sender_id) = 0;
+  // Forgets up to `limit` such withdrawals recorded before `cutoff`;
+  // returns how many.
+  virtual absl::StatusOr<int> ForgetWithdrawalsBefore(absl::Time cutoff,
+                                                      size_t limit) = 0;
 
   // Open deliveries (pending or pushed) whose envelope expired by `now`.
   virtual absl::StatusOr<std::vector<OpenDelivery>> ListExpired(

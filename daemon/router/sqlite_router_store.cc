@@ -1,5 +1,6 @@
 #include "router/sqlite_router_store.h"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -19,7 +20,11 @@ using sqlite::Statement;
 // Version 1 of the schema. Times are Unix microseconds. Deliveries and
 // notices share one table of mailbox items so that delivery ids rise across
 // both; for an envelope item `subject` is the recipient (= agency_id), for
-// a notice item the recipient the notice is about.
+// a notice item the recipient the notice is about. withdrawn_transfers
+// holds the transfers a sender withdrew before the router held them (added
+// by CREATE IF NOT EXISTS, so an older file gains it on open); its key
+// includes the sender so that one agency cannot block another's transfer
+// id.
 constexpr char kSchema[] = R"sql(
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
@@ -63,6 +68,14 @@ CREATE INDEX IF NOT EXISTS items_mailbox
   ON items (agency_id, state, delivery_id);
 CREATE INDEX IF NOT EXISTS items_expiry
   ON items (kind, state, expires_at);
+CREATE TABLE IF NOT EXISTS withdrawn_transfers (
+  transfer_id BLOB NOT NULL,
+  sender_id TEXT NOT NULL,
+  withdrawn_at INTEGER NOT NULL,
+  PRIMARY KEY (transfer_id, sender_id)
+);
+CREATE INDEX IF NOT EXISTS withdrawn_transfers_age
+  ON withdrawn_transfers (withdrawn_at);
 INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', 1);
 INSERT OR IGNORE INTO meta (key, value) VALUES ('directory_version', 0);
 )sql";
@@ -116,7 +129,8 @@ bool NeedsCiphertext(DeliveryState state) {
 bool IsFinal(DeliveryState state) {
   return state == DeliveryState::kReceipted ||
          state == DeliveryState::kExpired ||
-         state == DeliveryState::kRejected || state == DeliveryState::kRevoked;
+         state == DeliveryState::kRejected ||
+         state == DeliveryState::kRevoked || state == DeliveryState::kWithdrawn;
 }
 
 absl::string_view DeliveryStateName(DeliveryState state) {
@@ -135,8 +149,15 @@ absl::string_view DeliveryStateName(DeliveryState state) {
       return "rejected";
     case DeliveryState::kRevoked:
       return "revoked";
+    case DeliveryState::kWithdrawn:
+      return "withdrawn";
   }
   return "unknown";
+}
+
+absl::Status WithdrawnBySenderError(absl::string_view transfer_id) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      "transfer ", crypto::ToHex(transfer_id), " was withdrawn by its sender"));
 }
 
 // Every statement the store runs, compiled once (Statement has no empty
@@ -151,6 +172,8 @@ struct SqliteRouterStore::Statements {
   Stmt finish_delivery, receipt_delivery, insert_notice, sender_of;
   Stmt list_expired, open_to, deletable, mark_deleted, spool_names;
   Stmt get_meta, set_meta;
+  Stmt withdraw_delivery, record_withdrawal, is_withdrawn, forget_withdrawals;
+  Stmt old_withdrawal;
 };
 
 #define PREPARE(field, sql) ASSIGN_OR_RETURN(s->field, db->Prepare(sql))
@@ -258,6 +281,21 @@ absl::Status SqliteRouterStore::PrepareAll(sqlite::SqliteDb* db,
   PREPARE(held_ciphertext,
           "SELECT location, spool_name FROM envelopes "
           "WHERE transfer_id = ?1 AND location != 3");
+  PREPARE(withdraw_delivery,
+          "UPDATE items SET state = 8, reason = ?3, updated_at = ?4 "
+          "WHERE transfer_id = ?1 AND kind = 1 AND subject = ?2 "
+          "AND state = 1");
+  PREPARE(record_withdrawal,
+          "INSERT OR IGNORE INTO withdrawn_transfers (transfer_id, sender_id, "
+          "withdrawn_at) VALUES (?1, ?2, ?3)");
+  PREPARE(is_withdrawn,
+          "SELECT 1 FROM withdrawn_transfers "
+          "WHERE transfer_id = ?1 AND sender_id = ?2");
+  PREPARE(forget_withdrawals,
+          "DELETE FROM withdrawn_transfers WHERE rowid IN (SELECT rowid FROM "
+          "withdrawn_transfers WHERE withdrawn_at < ?1 LIMIT ?2)");
+  PREPARE(old_withdrawal,
+          "SELECT 1 FROM withdrawn_transfers WHERE withdrawn_at < ?1 LIMIT 1");
   PREPARE(get_meta, "SELECT value FROM meta WHERE key = ?1");
   PREPARE(set_meta, "UPDATE meta SET value = ?2 WHERE key = ?1");
   return absl::OkStatus();
@@ -385,6 +423,9 @@ absl::StatusOr<AcceptResult> SqliteRouterStore::AcceptEnvelope(
       return absl::OkStatus();
     }
     Statements& s = *stmts_;
+    ASSIGN_OR_RETURN(bool withdrawn,
+                     IsWithdrawnIn(s, e.transfer_id, e.sender_id));
+    if (withdrawn) return WithdrawnBySenderError(e.transfer_id);
     {
       Use insert(s.insert_envelope);
       insert->BindBlob(1, e.transfer_id)
@@ -465,7 +506,12 @@ absl::StatusOr<std::string> SqliteRouterStore::ReadInlineCiphertext(
 absl::StatusOr<std::vector<DeliveryRecord>> SqliteRouterStore::ListDeliveries(
     absl::string_view transfer_id) {
   absl::MutexLock lock(&read_mu_);
-  Use list(read_stmts_->list_deliveries);
+  return ListDeliveriesIn(*read_stmts_, transfer_id);
+}
+
+absl::StatusOr<std::vector<DeliveryRecord>> SqliteRouterStore::ListDeliveriesIn(
+    Statements& s, absl::string_view transfer_id) {
+  Use list(s.list_deliveries);
   list->BindBlob(1, transfer_id);
   std::vector<DeliveryRecord> out;
   while (true) {
@@ -762,6 +808,134 @@ absl::StatusOr<DeliveryOutcome> SqliteRouterStore::RecordReceipt(
   });
   if (!status.ok()) return status;
   return outcome;
+}
+
+absl::StatusOr<bool> SqliteRouterStore::RecordAcknowledgement(
+    absl::string_view transfer_id, absl::string_view recipient_id,
+    absl::string_view acknowledgement, absl::Time now) {
+  bool inserted = false;
+  absl::Status status = Write([&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    // Checked in the same transaction as the insert; a delivery never
+    // leaves stored-at-node or receipted, so the answer cannot go stale.
+    ASSIGN_OR_RETURN(std::vector<DeliveryRecord> deliveries,
+                     ListDeliveriesIn(*stmts_, transfer_id));
+    auto it = std::find_if(deliveries.begin(), deliveries.end(),
+                           [&](const DeliveryRecord& d) {
+                             return d.recipient_id == recipient_id;
+                           });
+    if (it == deliveries.end()) {
+      return absl::NotFoundError(
+          absl::StrCat("transfer ", crypto::ToHex(transfer_id),
+                       " has no delivery to ", recipient_id));
+    }
+    if (it->state != DeliveryState::kStoredAtNode &&
+        it->state != DeliveryState::kReceipted) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("transfer ", crypto::ToHex(transfer_id), " is ",
+                       DeliveryStateName(it->state), " for ", recipient_id,
+                       ", not stored there: it cannot be acknowledged"));
+    }
+    return InsertNoticeLocked(transfer_id, ItemKind::kAcknowledgement,
+                              recipient_id, acknowledgement, now, &inserted);
+  });
+  if (!status.ok()) return status;
+  return inserted;
+}
+
+absl::StatusOr<WithdrawResult> SqliteRouterStore::WithdrawTransfer(
+    absl::string_view transfer_id, absl::string_view sender_id,
+    const std::map<std::string, std::string>& reports, absl::Time now) {
+  WithdrawResult result;
+  absl::Status status = Write([&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    result = WithdrawResult();
+    ASSIGN_OR_RETURN(std::optional<EnvelopeRecord> envelope,
+                     FindEnvelopeIn(*stmts_, transfer_id));
+    if (envelope.has_value()) {
+      if (envelope->sender_id != sender_id) {
+        return absl::PermissionDeniedError(
+            absl::StrCat("agency ", sender_id, " did not send transfer ",
+                         crypto::ToHex(transfer_id)));
+      }
+      result.held = true;
+      return WithdrawHeldLocked(*envelope, reports, now, &result);
+    }
+    Use record(stmts_->record_withdrawal);
+    record->BindBlob(1, transfer_id).Bind(2, sender_id).Bind(3, Micros(now));
+    return record->Run();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::Status SqliteRouterStore::WithdrawHeldLocked(
+    const EnvelopeRecord& envelope,
+    const std::map<std::string, std::string>& reports, absl::Time now,
+    WithdrawResult* result) {
+  const std::string& transfer_id = envelope.transfer_id;
+  ASSIGN_OR_RETURN(std::vector<DeliveryRecord> deliveries,
+                   ListDeliveriesIn(*stmts_, transfer_id));
+  for (const DeliveryRecord& d : deliveries) {
+    WithdrawnDelivery& out = result->deliveries.emplace_back();
+    out.recipient_id = d.recipient_id;
+    out.state = d.state;
+    if (d.state != DeliveryState::kPending) continue;
+    auto report = reports.find(d.recipient_id);
+    if (report == reports.end()) {
+      return absl::AbortedError(
+          absl::StrCat("no withdrawal report for ", d.recipient_id));
+    }
+    {
+      Use withdraw(stmts_->withdraw_delivery);
+      withdraw->BindBlob(1, transfer_id)
+          .Bind(2, d.recipient_id)
+          .Bind(3, "withdrawn by the sender")
+          .Bind(4, Micros(now));
+      RETURN_IF_ERROR(withdraw->Run());
+    }
+    // Pending was read in this transaction, so the update took.
+    out.state = DeliveryState::kWithdrawn;
+    out.withdrawn_now = true;
+    bool inserted = false;
+    RETURN_IF_ERROR(InsertNoticeLocked(transfer_id, ItemKind::kNonDelivery,
+                                       d.recipient_id, report->second, now,
+                                       &inserted));
+  }
+  return ReleaseIfFinishedLocked(transfer_id, now, &result->released);
+}
+
+absl::StatusOr<bool> SqliteRouterStore::IsWithdrawnIn(
+    Statements& s, absl::string_view transfer_id, absl::string_view sender_id) {
+  Use find(s.is_withdrawn);
+  find->BindBlob(1, transfer_id).Bind(2, sender_id);
+  return find->Step();
+}
+
+absl::StatusOr<bool> SqliteRouterStore::IsWithdrawn(
+    absl::string_view transfer_id, absl::string_view sender_id) {
+  absl::MutexLock lock(&read_mu_);
+  return IsWithdrawnIn(*read_stmts_, transfer_id, sender_id);
+}
+
+absl::StatusOr<int> SqliteRouterStore::ForgetWithdrawalsBefore(
+    absl::Time cutoff, size_t limit) {
+  int forgotten = 0;
+  {
+    // Almost every sweep finds none: answer those without joining a commit.
+    absl::MutexLock lock(&read_mu_);
+    Use any(read_stmts_->old_withdrawal);
+    any->Bind(1, Micros(cutoff));
+    ASSIGN_OR_RETURN(bool found, any->Step());
+    if (!found) return 0;
+  }
+  absl::Status status = Write([&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    Use forget(stmts_->forget_withdrawals);
+    forget->Bind(1, Micros(cutoff)).Bind(2, static_cast<int64_t>(limit));
+    RETURN_IF_ERROR(forget->Run());
+    forgotten = db_->Changes();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return forgotten;
 }
 
 namespace {

@@ -11,6 +11,7 @@
 #ifndef HANDOVER_ROUTER_SQLITE_ROUTER_STORE_H_
 #define HANDOVER_ROUTER_SQLITE_ROUTER_STORE_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -68,6 +69,19 @@ class SqliteRouterStore final : public RouterStore {
                                                 absl::string_view receipt,
                                                 absl::Time now) override;
 
+  absl::StatusOr<bool> RecordAcknowledgement(absl::string_view transfer_id,
+                                             absl::string_view recipient_id,
+                                             absl::string_view acknowledgement,
+                                             absl::Time now) override;
+  absl::StatusOr<WithdrawResult> WithdrawTransfer(
+      absl::string_view transfer_id, absl::string_view sender_id,
+      const std::map<std::string, std::string>& reports,
+      absl::Time now) override;
+  absl::StatusOr<bool> IsWithdrawn(absl::string_view transfer_id,
+                                   absl::string_view sender_id) override;
+  absl::StatusOr<int> ForgetWithdrawalsBefore(absl::Time cutoff,
+                                              size_t limit) override;
+
   absl::StatusOr<std::vector<OpenDelivery>> ListExpired(absl::Time now,
                                                         size_t limit) override;
   absl::StatusOr<std::vector<OpenDelivery>> ListOpenDeliveriesTo(
@@ -104,6 +118,16 @@ class SqliteRouterStore final : public RouterStore {
   // With the statements of either connection (its mutex held).
   static absl::StatusOr<std::optional<EnvelopeRecord>> FindEnvelopeIn(
       Statements& s, absl::string_view transfer_id);
+  static absl::StatusOr<std::vector<DeliveryRecord>> ListDeliveriesIn(
+      Statements& s, absl::string_view transfer_id);
+  static absl::StatusOr<bool> IsWithdrawnIn(Statements& s,
+                                            absl::string_view transfer_id,
+                                            absl::string_view sender_id);
+  // WithdrawTransfer's change, for an envelope the store holds.
+  absl::Status WithdrawHeldLocked(
+      const EnvelopeRecord& envelope,
+      const std::map<std::string, std::string>& reports, absl::Time now,
+      WithdrawResult* result) ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
   absl::Status InsertNoticeLocked(absl::string_view transfer_id, ItemKind kind,
                                   absl::string_view subject,
                                   absl::string_view notice, absl::Time now,

@@ -24,6 +24,7 @@ absl::StatusOr<SweepCounts> Sweeper::RunOnce() {
   ASSIGN_OR_RETURN(counts.revoked, EndRevoked());
   ASSIGN_OR_RETURN(counts.ciphertext_deleted, DeleteCiphertext());
   counts.ciphertext_deleted += released_;
+  ASSIGN_OR_RETURN(counts.withdrawals_forgotten, ForgetWithdrawals());
   return counts;
 }
 
@@ -103,6 +104,18 @@ absl::StatusOr<int> Sweeper::DeleteCiphertext() {
     if (refs.size() < kBatch) break;
   }
   return deleted;
+}
+
+absl::StatusOr<int> Sweeper::ForgetWithdrawals() {
+  int forgotten = 0;
+  const absl::Time cutoff = env_->clock->Now() - retention_;
+  for (int round = 0; round < kMaxRounds; ++round) {
+    ASSIGN_OR_RETURN(int n,
+                     env_->store->ForgetWithdrawalsBefore(cutoff, kBatch));
+    forgotten += n;
+    if (static_cast<size_t>(n) < kBatch) break;
+  }
+  return forgotten;
 }
 
 }  // namespace handover::router

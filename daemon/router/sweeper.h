@@ -7,7 +7,10 @@
 //     end likewise (RECIPIENT_REVOKED);
 //   - ciphertext is deleted once no recipient can still need it, and in any
 //     case once it is older than [delivery] ciphertext_retention. Routing
-//     metadata stays.
+//     metadata stays;
+//   - withdrawals of transfers the router never held (WithdrawTransfer's
+//     not_held) are forgotten after the same retention: by then the
+//     sender's node has long stopped offering the transfer.
 //
 // Thread-safe, but passes must not overlap (one sweeping thread).
 #ifndef HANDOVER_ROUTER_SWEEPER_H_
@@ -20,9 +23,10 @@
 namespace handover::router {
 
 struct SweepCounts {
-  int expired = 0;             // deliveries ended as expired
-  int revoked = 0;             // deliveries ended as recipient revoked
-  int ciphertext_deleted = 0;  // envelopes whose ciphertext went
+  int expired = 0;                // deliveries ended as expired
+  int revoked = 0;                // deliveries ended as recipient revoked
+  int ciphertext_deleted = 0;     // envelopes whose ciphertext went
+  int withdrawals_forgotten = 0;  // not-held withdrawals past retention
 };
 
 class Sweeper {
@@ -37,6 +41,7 @@ class Sweeper {
   absl::StatusOr<int> EndExpired();
   absl::StatusOr<int> EndRevoked();
   absl::StatusOr<int> DeleteCiphertext();
+  absl::StatusOr<int> ForgetWithdrawals();
   // Ends one delivery with a signed report.
   absl::StatusOr<DeliveryOutcome> EndDelivery(
       const OpenDelivery& delivery, DeliveryState state,

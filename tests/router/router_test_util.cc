@@ -162,4 +162,18 @@ std::string TransferId(int n) {
   return id;
 }
 
+DeliveryState StateIn(RouterStore* store, const std::string& transfer_id,
+                      const std::string& recipient) {
+  absl::StatusOr<std::vector<DeliveryRecord>> deliveries =
+      store->ListDeliveries(transfer_id);
+  EXPECT_TRUE(deliveries.ok()) << deliveries.status();
+  if (deliveries.ok()) {
+    for (const DeliveryRecord& d : *deliveries) {
+      if (d.recipient_id == recipient) return d.state;
+    }
+  }
+  ADD_FAILURE() << "no delivery to " << recipient;
+  return DeliveryState::kPending;
+}
+
 }  // namespace handover::router::testing

@@ -83,6 +83,11 @@ EnvelopeRecord FakeRecord(const std::string& transfer_id,
 // A 16-byte transfer id made from `n`.
 std::string TransferId(int n);
 
+// The state of `transfer_id`'s delivery to `recipient` in `store` (a test
+// failure, and kPending, if there is none).
+DeliveryState StateIn(RouterStore* store, const std::string& transfer_id,
+                      const std::string& recipient);
+
 }  // namespace handover::router::testing
 
 #endif  // HANDOVER_TESTS_ROUTER_ROUTER_TEST_UTIL_H_

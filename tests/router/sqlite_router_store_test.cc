@@ -58,14 +58,7 @@ class SqliteRouterStoreTest : public ::testing::Test {
     return ids;
   }
   DeliveryState StateOf(int n, const std::string& recipient) {
-    absl::StatusOr<std::vector<DeliveryRecord>> deliveries =
-        store_->ListDeliveries(TransferId(n));
-    EXPECT_TRUE(deliveries.ok()) << deliveries.status();
-    for (const DeliveryRecord& d : *deliveries) {
-      if (d.recipient_id == recipient) return d.state;
-    }
-    ADD_FAILURE() << "no delivery to " << recipient;
-    return DeliveryState::kPending;
+    return testing::StateIn(store_.get(), TransferId(n), recipient);
   }
 
   handover::testing::TempDir tmp_;

@@ -1,7 +1,8 @@
 // The sweeper with a FakeClock: expiry becomes a router-signed
 // non-delivery report that verifies against the router's directory entry;
 // a revoked recipient likewise; ciphertext goes once nobody needs it or
-// past retention, and the routing metadata stays.
+// past retention, and the routing metadata stays; withdrawals of transfers
+// never held are forgotten past retention.
 #include "router/sweeper.h"
 
 #include <sys/stat.h>
@@ -162,6 +163,17 @@ TEST_F(SweeperTest, ARevokedRecipientGetsARevokedReport) {
   EXPECT_EQ(report.non_delivery().reason(),
             handover::v1::NON_DELIVERY_REASON_RECIPIENT_REVOKED);
   EXPECT_EQ(report.non_delivery().undelivered_recipient(), "birmingham-cs");
+}
+
+TEST_F(SweeperTest, WithdrawalsOfTransfersNeverHeldAreForgottenAfterRetention) {
+  ASSERT_OK(store_->WithdrawTransfer(TransferId(1), "stockport-cs", {}, kStart)
+                .status());
+  clock_.Advance(absl::Hours(2));
+  EXPECT_EQ(Sweep(absl::Hours(3)).withdrawals_forgotten, 0);
+  EXPECT_TRUE(*store_->IsWithdrawn(TransferId(1), "stockport-cs"));
+  clock_.Advance(absl::Hours(2));
+  EXPECT_EQ(Sweep(absl::Hours(3)).withdrawals_forgotten, 1);
+  EXPECT_FALSE(*store_->IsWithdrawn(TransferId(1), "stockport-cs"));
 }
 
 }  // namespace
