@@ -1,6 +1,5 @@
 #include "commands/submit.h"
 
-#include <filesystem>
 #include <memory>
 #include <set>
 #include <string>
@@ -8,13 +7,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "attachment_list.h"
-#include "bundle/bundle_json.h"
-#include "bundle/bundle_validate.h"
-#include "casefile/case_file.h"
+#include "attachment_upload.h"
 #include "cli_output.h"
 #include "cli_validators.h"
-#include "common/file_util.h"
 #include "common/status_macros.h"
 #include "duration.h"
 #include "handover/v1/node.grpc.pb.h"
@@ -26,7 +21,6 @@
 namespace handover::cli {
 namespace {
 
-namespace fs = std::filesystem;
 namespace v1 = handover::v1;
 
 // An interrupted upload may still have been stored if the node answered
@@ -34,9 +28,6 @@ namespace v1 = handover::v1;
 constexpr char kInterrupted[] =
     "interrupted; submit again with the same --idempotency-key: it is "
     "stored once either way";
-
-// Each AttachmentData message carries at most this much (node.proto).
-constexpr size_t kChunkBytes = 1024 * 1024;
 
 struct SubmitOptions {
   NodeConnectionOptions connection;
@@ -48,32 +39,10 @@ struct SubmitOptions {
   OutputFormat format = OutputFormat::kText;
 };
 
-// "FILE:NAME" names the attachment NAME; a plain FILE (or a path that
-// exists as it is, colon and all) is named by its basename.
-casefile::AttachmentInput ParseAttachSpec(const std::string& spec) {
-  std::error_code ec;
-  const size_t colon = spec.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == spec.size() ||
-      fs::exists(spec, ec)) {
-    return {spec, fs::path(spec).filename().string()};
-  }
-  return {spec.substr(0, colon), spec.substr(colon + 1)};
-}
-
-absl::StatusOr<v1::SubmitTransferStart> BuildStart(
-    const SubmitOptions& options,
-    std::vector<casefile::AttachmentInput>* inputs) {
+absl::StatusOr<v1::SubmitTransferStart> BuildStart(const SubmitOptions& options,
+                                                   UploadBundle* upload) {
   v1::SubmitTransferStart start;
-  ASSIGN_OR_RETURN(
-      v1::CaseBundle bundle,
-      NameFile(bundle::ReadBundleJsonFile(options.bundle), {options.bundle}));
-  for (const std::string& spec : options.attach) {
-    inputs->push_back(ParseAttachSpec(spec));
-  }
-  RETURN_IF_ERROR(CheckUniqueNames(*inputs, "--attach FILE:NAME"));
-  RETURN_IF_ERROR(
-      CompleteAttachments(options.bundle, "--attach", inputs, &bundle));
-  RETURN_IF_ERROR(NameFile(bundle::ValidateBundle(bundle), {options.bundle}));
+  ASSIGN_OR_RETURN(*upload, ReadUploadBundle(options.bundle, options.attach));
   std::set<std::string> seen;
   for (const std::string& to : options.to) {
     if (!seen.insert(to).second) {
@@ -88,58 +57,9 @@ absl::StatusOr<v1::SubmitTransferStart> BuildStart(
     start.set_time_to_live_seconds(
         static_cast<uint64_t>(absl::ToInt64Seconds(ttl)));
   }
-  for (const v1::Attachment& a : bundle.attachments()) {
-    v1::AttachmentDescriptor* d = start.add_attachments();
-    d->set_name(a.name());
-    d->set_media_type(a.media_type());
-    d->set_size(a.size_bytes());
-  }
-  *start.mutable_bundle() = std::move(bundle);
+  AddDescriptors(upload->bundle, start.mutable_attachments());
+  *start.mutable_bundle() = upload->bundle;
   return start;
-}
-
-uint64_t TotalBytes(const v1::SubmitTransferStart& start) {
-  uint64_t total = 0;
-  for (const auto& a : start.attachments()) total += a.size();
-  return total;
-}
-
-// Streams one file as AttachmentData messages of at most kChunkBytes,
-// exactly `size` bytes of it. Returns false from `*sent` when the node
-// closed the stream early; its status then says why.
-absl::Status SendFile(const std::string& path, uint64_t size,
-                      grpc::ClientWriter<v1::SubmitTransferRequest>* writer,
-                      const casefile::ProgressFn& progress, uint64_t* done,
-                      uint64_t total, bool* sent) {
-  ASSIGN_OR_RETURN(std::unique_ptr<InputFile> file, InputFile::Open(path));
-  v1::SubmitTransferRequest request;
-  std::string* buffer = request.mutable_attachment_data()->mutable_data();
-  uint64_t left = size;
-  while (left > 0) {
-    if (Interrupted()) {
-      return absl::CancelledError(kInterrupted);
-    }
-    buffer->resize(static_cast<size_t>(std::min<uint64_t>(left, kChunkBytes)));
-    ASSIGN_OR_RETURN(size_t n, file->Read(buffer->data(), buffer->size()));
-    if (n < buffer->size()) {
-      return absl::DataLossError(absl::StrCat(
-          path, " got shorter while it was being sent; nothing was stored"));
-    }
-    if (!writer->Write(request)) {
-      *sent = false;
-      return absl::OkStatus();
-    }
-    left -= n;
-    *done += n;
-    if (progress) progress(*done, total);
-  }
-  char extra;
-  ASSIGN_OR_RETURN(size_t more, file->Read(&extra, 1));
-  if (more != 0) {
-    return absl::DataLossError(absl::StrCat(
-        path, " grew while it was being sent; nothing was stored"));
-  }
-  return absl::OkStatus();
 }
 
 Report SubmitReport(const v1::SubmitTransferResponse& response,
@@ -174,12 +94,12 @@ Report SubmitReport(const v1::SubmitTransferResponse& response,
 }
 
 absl::Status RunSubmit(const SubmitOptions& options) {
-  std::vector<casefile::AttachmentInput> inputs;
-  ASSIGN_OR_RETURN(v1::SubmitTransferStart start, BuildStart(options, &inputs));
+  UploadBundle upload;
+  ASSIGN_OR_RETURN(v1::SubmitTransferStart start, BuildStart(options, &upload));
   ASSIGN_OR_RETURN(std::unique_ptr<NodeConnection> node,
                    NodeConnection::Open(options.connection));
 
-  const uint64_t total = TotalBytes(start);
+  const uint64_t total = TotalBytes(start.attachments());
   // Allow the stream a minute, plus a second per MiB, within the ceiling.
   const auto deadline = std::min<std::chrono::system_clock::duration>(
       kStreamDeadline, std::chrono::seconds(60 + (total >> 20)));
@@ -191,22 +111,18 @@ absl::Status RunSubmit(const SubmitOptions& options) {
       node->stub().SubmitTransfer(&context, &response);
 
   TerminalProgress progress("sending");
-  const casefile::ProgressFn report_progress = progress.Callback();
   v1::SubmitTransferRequest first;
   *first.mutable_start() = start;
   bool sent = writer->Write(first);
-  uint64_t done = 0;
-  for (size_t i = 0; sent && i < inputs.size(); ++i) {
-    absl::Status s =
-        SendFile(inputs[i].path, start.attachments(static_cast<int>(i)).size(),
-                 writer.get(), report_progress, &done, total, &sent);
-    if (!s.ok()) {
-      // Cancel, so the node drops the partial transfer.
-      context.TryCancel();
-      writer->Finish();
-      progress.Finish();
-      return s;
-    }
+  if (absl::Status s = SendAttachmentFiles(
+          upload.files, start.attachments(), WriterFor(writer.get()),
+          progress.Callback(), kInterrupted, &sent);
+      !s.ok()) {
+    // Cancel, so the node drops the partial transfer.
+    context.TryCancel();
+    writer->Finish();
+    progress.Finish();
+    return s;
   }
   if (sent) writer->WritesDone();
   const grpc::Status status = writer->Finish();
