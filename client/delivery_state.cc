@@ -16,6 +16,7 @@ constexpr Named kStates[] = {
     {v1::DELIVERY_STATE_DELIVERED, "delivered"},
     {v1::DELIVERY_STATE_FAILED, "failed"},
     {v1::DELIVERY_STATE_EXPIRED, "expired"},
+    {v1::DELIVERY_STATE_WITHDRAWN, "withdrawn"},
 };
 
 }  // namespace
@@ -43,7 +44,8 @@ std::vector<std::string> DeliveryStateNames() {
 bool IsFinal(v1::DeliveryState state) {
   return state == v1::DELIVERY_STATE_DELIVERED ||
          state == v1::DELIVERY_STATE_FAILED ||
-         state == v1::DELIVERY_STATE_EXPIRED;
+         state == v1::DELIVERY_STATE_EXPIRED ||
+         state == v1::DELIVERY_STATE_WITHDRAWN;
 }
 
 bool HasReached(v1::DeliveryState state, v1::DeliveryState target) {

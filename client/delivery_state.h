@@ -1,5 +1,6 @@
 // Delivery states as people and scripts write them: "queued", "at-router",
-// "delivered", "failed" and "expired" (node.proto's DeliveryState). Free
+// "delivered", "failed", "expired" and "withdrawn" (node.proto's
+// DeliveryState). Free
 // functions; thread-safe.
 #ifndef HANDOVER_CLIENT_DELIVERY_STATE_H_
 #define HANDOVER_CLIENT_DELIVERY_STATE_H_
@@ -24,7 +25,7 @@ std::optional<handover::v1::DeliveryState> ParseDeliveryState(
 // Every name ParseDeliveryState accepts, in forward order.
 std::vector<std::string> DeliveryStateNames();
 
-// Delivered, failed and expired never change.
+// Delivered, failed, expired and withdrawn never change.
 bool IsFinal(handover::v1::DeliveryState state);
 
 // Whether a recipient in `state` has got as far as `target`: a final

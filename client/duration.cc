@@ -52,4 +52,16 @@ absl::StatusOr<absl::Duration> ParseDuration(absl::string_view text) {
   return total;
 }
 
+absl::StatusOr<absl::Time> ParseTimestamp(absl::string_view text) {
+  absl::Time t;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, std::string(text), &t, &error)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", text,
+                     "' is not an RFC 3339 time; use e.g. "
+                     "2026-12-04T10:15:00Z"));
+  }
+  return t;
+}
+
 }  // namespace handover::cli

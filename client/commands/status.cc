@@ -4,10 +4,12 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "alert_card.h"
 #include "cli_output.h"
 #include "cli_validators.h"
 #include "common/status_macros.h"
@@ -17,6 +19,7 @@
 #include "handover/v1/node.grpc.pb.h"
 #include "handover/v1/notice.pb.h"
 #include "interrupt.h"
+#include "move_names.h"
 #include "node_connection.h"
 #include "rpc_error.h"
 
@@ -73,11 +76,56 @@ std::string NoticeText(absl::string_view what, const NoticeSummary& s) {
                       FormatUtc(s.notice.issued_at().seconds()));
 }
 
+bool IsSet(const google::protobuf::Timestamp& t) {
+  return t.seconds() != 0 || t.nanos() != 0;
+}
+
+Json TimeJson(const google::protobuf::Timestamp& t) {
+  return IsSet(t) ? Json(FormatUtc(t.seconds())) : Json(nullptr);
+}
+
+// Move notices only: the recipient's kind, its acknowledgement deadline
+// and who took it on.
+void AddAcknowledgement(const v1::RecipientStatus& r, Report* report, Json* j) {
+  (*j)["kind"] = r.kind() == v1::AGENCY_KIND_UNSPECIFIED
+                     ? Json(nullptr)
+                     : Json(AgencyKindName(r.kind()));
+  (*j)["acknowledgement_due_at"] = TimeJson(r.acknowledgement_due_at());
+  (*j)["acknowledged_by"] =
+      r.acknowledged_by().empty() ? Json(nullptr) : Json(r.acknowledged_by());
+  (*j)["acknowledged_at"] = TimeJson(r.acknowledged_at());
+  (*j)["acknowledgement"] = nullptr;
+  (*j)["overdue"] = r.overdue();
+  std::vector<std::string> parts;
+  if (r.kind() != v1::AGENCY_KIND_UNSPECIFIED) {
+    parts.push_back(AgencyKindName(r.kind()));
+  }
+  if (!r.acknowledged_by().empty()) {
+    parts.push_back(absl::StrCat("acknowledged by ",
+                                 CardText(r.acknowledged_by()), " at ",
+                                 FormatUtc(r.acknowledged_at().seconds())));
+  } else if (IsSet(r.acknowledgement_due_at())) {
+    parts.push_back(
+        absl::StrCat("acknowledgement due ",
+                     FormatUtc(r.acknowledgement_due_at().seconds())));
+  }
+  if (!parts.empty()) {
+    report->Row("", absl::StrCat("  ", absl::StrJoin(parts, "; ")));
+  }
+  if (r.has_acknowledgement()) {
+    NoticeSummary s = Summarize(r.acknowledgement());
+    report->Row("", absl::StrCat("  ", NoticeText("acknowledgement", s)));
+    if (s.parsed) (*j)["acknowledgement"] = NoticeJson(s);
+  }
+}
+
 void AddRecipient(const v1::RecipientStatus& r, Report* report, Json* list) {
   std::string line =
       absl::StrCat(r.agency_id(), ": ", DeliveryStateName(r.state()), " at ",
                    FormatUtc(r.updated_at().seconds()));
   if (!r.reason().empty()) absl::StrAppend(&line, "; ", r.reason());
+  // Loud on purpose: an unacknowledged move notice needs someone to chase.
+  if (r.overdue()) absl::StrAppend(&line, "  OVERDUE");
   report->Row(list->empty() ? "recipients" : "", line);
   Json j = {{"agency_id", r.agency_id()},
             {"state", DeliveryStateName(r.state())},
@@ -95,7 +143,20 @@ void AddRecipient(const v1::RecipientStatus& r, Report* report, Json* list) {
     report->Row("", absl::StrCat("  ", NoticeText("non-delivery report", s)));
     if (s.parsed) j["report"] = NoticeJson(s);
   }
+  AddAcknowledgement(r, report, &j);
   list->push_back(std::move(j));
+}
+
+std::string ListText(const google::protobuf::RepeatedPtrField<std::string>& l) {
+  return l.empty() ? "none" : absl::StrJoin(l, ", ");
+}
+
+void AddMoveRows(const v1::TransferStatusResponse& s, Report* r) {
+  if (s.move_id().empty()) return;
+  r->Row("move",
+         absl::StrCat(s.move_id(), " (", MoveKindName(s.move_kind()), ")"));
+  r->Row("kept fields", ListText(s.kept_fields()));
+  r->Row("kept attachments", ListText(s.kept_attachments()));
 }
 
 Report StatusReport(const v1::TransferStatusResponse& s) {
@@ -105,6 +166,7 @@ Report StatusReport(const v1::TransferStatusResponse& s) {
   r.Row("created", FormatUtc(s.created_at().seconds()));
   r.Row("expires", FormatUtc(s.expires_at().seconds()));
   r.Row("envelope size", FormatSize(s.envelope_size()));
+  AddMoveRows(s, &r);
   Json recipients = Json::array();
   for (const v1::RecipientStatus& rs : s.recipients()) {
     AddRecipient(rs, &r, &recipients);
@@ -115,6 +177,14 @@ Report StatusReport(const v1::TransferStatusResponse& s) {
   r.json["expires_at"] = FormatUtc(s.expires_at().seconds());
   r.json["envelope_bytes"] = s.envelope_size();
   r.json["recipients"] = std::move(recipients);
+  const bool move = !s.move_id().empty();
+  r.json["move_id"] = move ? Json(s.move_id()) : Json(nullptr);
+  r.json["move_kind"] =
+      move ? Json(MoveKindName(s.move_kind())) : Json(nullptr);
+  r.json["kept_fields"] =
+      std::vector<std::string>(s.kept_fields().begin(), s.kept_fields().end());
+  r.json["kept_attachments"] = std::vector<std::string>(
+      s.kept_attachments().begin(), s.kept_attachments().end());
   return r;
 }
 
@@ -196,7 +266,12 @@ Command AddStatusCommand(CLI::App* parent) {
       "recipient. The states are queued (in your node's outbox), at-router, "
       "delivered "
       "(with the recipient's signed receipt, which your node has verified), "
-      "failed or expired (with the reason and the router's signed report). "
+      "failed or expired (with the reason and the router's signed report), "
+      "or withdrawn (superseded by a later move of the same child). For a "
+      "view of a move it also shows the move, which fields and attachments "
+      "the view carried and, per recipient, its kind, when its "
+      "acknowledgement is due, who acknowledged it, and OVERDUE when "
+      "nobody has in time. "
       "With --wait STATE it asks again every quarter second until every "
       "recipient is in that state (or past it), and fails if the transfer "
       "settles in another final state or --timeout passes. Needs a client "
