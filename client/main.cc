@@ -8,6 +8,8 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "cli_output.h"
+#include "commands/ack.h"
+#include "commands/alerts.h"
 #include "commands/command.h"
 #include "commands/directory.h"
 #include "commands/fetch.h"
@@ -15,7 +17,9 @@
 #include "commands/info.h"
 #include "commands/inspect.h"
 #include "commands/keygen.h"
+#include "commands/move.h"
 #include "commands/open.h"
+#include "commands/overdue.h"
 #include "commands/seal.h"
 #include "commands/status.h"
 #include "commands/submit.h"
@@ -30,8 +34,11 @@ namespace {
 constexpr char kDescription[] =
     "handover moves children's case records between agencies, signed and "
     "end-to-end encrypted. Through your agency's node it submits transfers, "
-    "lists and fetches the inbox, shows where a transfer has got to and "
-    "how the node is doing. "
+    "tells the agencies of a child's new area about a move (each kind of "
+    "agency its own view), lists, fetches and acknowledges the inbox, shows "
+    "where a transfer has got to and what is overdue, shows a police "
+    "control room its alerts and takes them on, and shows how the node is "
+    "doing. "
     "Offline it makes agency keys, seals a case bundle and its attachments "
     "into an envelope file for named recipients, opens an envelope "
     "addressed to you, shows an envelope's header without a key, and signs "
@@ -43,6 +50,13 @@ constexpr char kFooter[] =
     "  handover submit --node 127.0.0.1:7401 --ca tls/ca.pem \\\n"
     "      --cert tls/case-system.pem --key tls/case-system.key \\\n"
     "      --bundle bundle.json --to birmingham-cs --idempotency-key K1\n"
+    "  handover move --node 127.0.0.1:7401 --ca tls/ca.pem \\\n"
+    "      --cert tls/case-system.pem --key tls/case-system.key \\\n"
+    "      --bundle bundle.json --from E08000007 --to E08000025 \\\n"
+    "      --address \"12 Example Road\" --postcode \"B15 2TT\" "
+    "--idempotency-key K2\n"
+    "  handover alerts watch --node 127.0.0.1:7406 --ca tls/ca.pem \\\n"
+    "      --cert tls/control-room.pem --key tls/control-room.key\n"
     "  handover keygen --agency stockport-cs --out keys/stockport-cs\n"
     "  handover seal --key keys/stockport-cs --to birmingham-cs.pub "
     "--in bundle.json --out transfer.hov\n"
@@ -101,10 +115,14 @@ int Main(int argc, char** argv) {
   app.set_version_flag("--version", absl::StrCat("handover ", kVersion));
   app.require_subcommand(0, 1);
   std::vector<Command> commands = {
-      AddKeygenCommand(&app),  AddSealCommand(&app),     AddOpenCommand(&app),
-      AddInspectCommand(&app), AddSubmitCommand(&app),   AddInboxCommand(&app),
-      AddFetchCommand(&app),   AddStatusCommand(&app),   AddInfoCommand(&app),
-      AddVersionCommand(&app), AddDirectoryCommand(&app)};
+      AddKeygenCommand(&app),   AddSealCommand(&app),
+      AddOpenCommand(&app),     AddInspectCommand(&app),
+      AddSubmitCommand(&app),   AddMoveCommand(&app),
+      AddInboxCommand(&app),    AddFetchCommand(&app),
+      AddAckCommand(&app),      AddStatusCommand(&app),
+      AddOverdueCommand(&app),  AddAlertsCommand(&app),
+      AddInfoCommand(&app),     AddVersionCommand(&app),
+      AddDirectoryCommand(&app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
