@@ -15,6 +15,7 @@ int Rank(DeliveryState state) {
     case handover::v1::DELIVERY_STATE_DELIVERED:
     case handover::v1::DELIVERY_STATE_FAILED:
     case handover::v1::DELIVERY_STATE_EXPIRED:
+    case handover::v1::DELIVERY_STATE_WITHDRAWN:
       return 3;
     default:
       return 0;

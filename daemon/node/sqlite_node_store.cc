@@ -32,7 +32,7 @@ namespace {
 
 // States are stored as the proto enum's numbers, which are ordered so that
 // "later" is a greater number among QUEUED (1) and AT_ROUTER (2), and every
-// final state (3, 4, 5) is greater than both.
+// final state (3, 4, 5, 6) is greater than both.
 constexpr absl::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS outbox_transfers (
   transfer_id BLOB PRIMARY KEY,
@@ -110,6 +110,7 @@ absl::Status CheckUpdate(const DeliveryUpdate& update) {
     case handover::v1::DELIVERY_STATE_DELIVERED:
     case handover::v1::DELIVERY_STATE_FAILED:
     case handover::v1::DELIVERY_STATE_EXPIRED:
+    case handover::v1::DELIVERY_STATE_WITHDRAWN:
       return absl::OkStatus();
     default:
       return absl::InvalidArgumentError("not a delivery state");
@@ -130,6 +131,7 @@ absl::StatusOr<std::unique_ptr<SqliteNodeStore>> SqliteNodeStore::Open(
   ASSIGN_OR_RETURN(std::unique_ptr<sqlite::SqliteDb> db,
                    sqlite::SqliteDb::Open(path));
   RETURN_IF_ERROR(db->Exec(kSchema));
+  RETURN_IF_ERROR(store_internal::MigrateForMoves(db.get()));
   return std::unique_ptr<SqliteNodeStore>(new SqliteNodeStore(std::move(db)));
 }
 
@@ -143,33 +145,7 @@ absl::StatusOr<InsertOutboxResult> SqliteNodeStore::InsertOutbox(
   absl::Status inserted = [&]() -> absl::Status {
     sqlite::Transaction txn(db_.get());
     RETURN_IF_ERROR(txn.status());
-    ASSIGN_OR_RETURN(sqlite::Statement insert,
-                     db_->Prepare(absl::StrCat(
-                         "INSERT INTO outbox_transfers (", kTransferColumns,
-                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")));
-    insert.BindBlob(1, transfer.transfer_id)
-        .Bind(2, transfer.client_name)
-        .Bind(3, transfer.idempotency_key)
-        .Bind(4, ToMicros(transfer.created_at))
-        .Bind(5, ToMicros(transfer.expires_at))
-        .Bind(6, transfer.envelope_path)
-        .Bind(7, static_cast<int64_t>(transfer.envelope_size))
-        .BindBlob(8, transfer.ciphertext_hash);
-    RETURN_IF_ERROR(insert.Run());
-    ASSIGN_OR_RETURN(
-        sqlite::Statement recipient,
-        db_->Prepare("INSERT INTO outbox_recipients (transfer_id, position, "
-                     "agency_id, state, updated_at) VALUES (?1, ?2, ?3, ?4, "
-                     "?5)"));
-    for (size_t i = 0; i < transfer.recipients.size(); ++i) {
-      recipient.Reset();
-      recipient.BindBlob(1, transfer.transfer_id)
-          .Bind(2, static_cast<int64_t>(i))
-          .Bind(3, transfer.recipients[i])
-          .Bind(4, int64_t{handover::v1::DELIVERY_STATE_QUEUED})
-          .Bind(5, ToMicros(transfer.created_at));
-      RETURN_IF_ERROR(recipient.Run());
-    }
+    RETURN_IF_ERROR(InsertTransferLocked(transfer, nullptr));
     return txn.Commit();
   }();
   if (inserted.ok()) return InsertOutboxResult{transfer.transfer_id, false};
@@ -182,6 +158,46 @@ absl::StatusOr<InsertOutboxResult> SqliteNodeStore::InsertOutbox(
   if (existing.has_value()) return InsertOutboxResult{*existing, true};
   return absl::AlreadyExistsError(
       "the transfer id or a recipient is already in the outbox");
+}
+
+absl::Status SqliteNodeStore::InsertTransferLocked(
+    const OutboxTransfer& transfer, const MoveView* view) {
+  ASSIGN_OR_RETURN(sqlite::Statement insert,
+                   db_->Prepare(absl::StrCat(
+                       "INSERT INTO outbox_transfers (", kTransferColumns,
+                       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")));
+  insert.BindBlob(1, transfer.transfer_id)
+      .Bind(2, transfer.client_name)
+      .Bind(3, transfer.idempotency_key)
+      .Bind(4, ToMicros(transfer.created_at))
+      .Bind(5, ToMicros(transfer.expires_at))
+      .Bind(6, transfer.envelope_path)
+      .Bind(7, static_cast<int64_t>(transfer.envelope_size))
+      .BindBlob(8, transfer.ciphertext_hash);
+  RETURN_IF_ERROR(insert.Run());
+  ASSIGN_OR_RETURN(
+      sqlite::Statement recipient,
+      db_->Prepare("INSERT INTO outbox_recipients (transfer_id, position, "
+                   "agency_id, state, updated_at, kind, ack_due_at) VALUES "
+                   "(?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+  for (size_t i = 0; i < transfer.recipients.size(); ++i) {
+    recipient.Reset();
+    recipient.BindBlob(1, transfer.transfer_id)
+        .Bind(2, static_cast<int64_t>(i))
+        .Bind(3, transfer.recipients[i])
+        .Bind(4, int64_t{handover::v1::DELIVERY_STATE_QUEUED})
+        .Bind(5, ToMicros(transfer.created_at));
+    const bool has_kind = view != nullptr && i < view->recipient_kinds.size();
+    recipient.Bind(6, has_kind ? int64_t{view->recipient_kinds[i]} : 0);
+    if (view != nullptr && i < view->acknowledgement_due_at.size() &&
+        view->acknowledgement_due_at[i].has_value()) {
+      recipient.Bind(7, ToMicros(*view->acknowledgement_due_at[i]));
+    } else {
+      recipient.BindNull(7);
+    }
+    RETURN_IF_ERROR(recipient.Run());
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<std::string>>
@@ -207,6 +223,11 @@ absl::StatusOr<std::optional<TransferRecord>> SqliteNodeStore::GetTransfer(
     absl::string_view transfer_id) {
   RETURN_IF_ERROR(CheckTransferId(transfer_id));
   absl::MutexLock lock(&mu_);
+  return GetTransferLocked(transfer_id);
+}
+
+absl::StatusOr<std::optional<TransferRecord>>
+SqliteNodeStore::GetTransferLocked(absl::string_view transfer_id) {
   ASSIGN_OR_RETURN(sqlite::Statement get,
                    db_->Prepare(absl::StrCat("SELECT ", kTransferColumns,
                                              " FROM outbox_transfers WHERE "
@@ -219,8 +240,9 @@ absl::StatusOr<std::optional<TransferRecord>> SqliteNodeStore::GetTransfer(
   ASSIGN_OR_RETURN(
       sqlite::Statement rows,
       db_->Prepare("SELECT agency_id, state, reason, updated_at, receipt, "
-                   "report FROM outbox_recipients WHERE transfer_id = ?1 "
-                   "ORDER BY position"));
+                   "report, kind, ack_due_at, acknowledged_by, "
+                   "acknowledged_at, acknowledgement FROM outbox_recipients "
+                   "WHERE transfer_id = ?1 ORDER BY position"));
   rows.BindBlob(1, transfer_id);
   while (true) {
     ASSIGN_OR_RETURN(bool has_row, rows.Step());
@@ -232,6 +254,14 @@ absl::StatusOr<std::optional<TransferRecord>> SqliteNodeStore::GetTransfer(
     r.updated_at = FromMicros(rows.ColumnInt(3));
     r.receipt = rows.ColumnBlob(4);
     r.report = rows.ColumnBlob(5);
+    r.kind = static_cast<handover::v1::AgencyKind>(rows.ColumnInt(6));
+    if (!rows.ColumnIsNull(7)) {
+      r.acknowledgement_due_at = FromMicros(rows.ColumnInt(7));
+    }
+    r.acknowledged_by = rows.ColumnText(8);
+    if (!rows.ColumnIsNull(9))
+      r.acknowledged_at = FromMicros(rows.ColumnInt(9));
+    r.acknowledgement = rows.ColumnBlob(10);
     record.transfer.recipients.push_back(r.agency_id);
     record.recipients.push_back(std::move(r));
   }

@@ -61,7 +61,46 @@ class SqliteNodeStore final : public NodeStore {
   absl::Status RecordDirectoryVersion(uint64_t version) override;
   absl::StatusOr<NodeCounts> Counts() override;
 
+  absl::StatusOr<InsertMoveResult> InsertMove(const MoveRecord& move) override;
+  absl::StatusOr<std::optional<MoveRecord>> FindMoveByIdempotencyKey(
+      absl::string_view client_name,
+      absl::string_view idempotency_key) override;
+  absl::StatusOr<std::optional<MoveRecord>> GetMove(
+      absl::string_view move_id) override;
+  absl::StatusOr<std::vector<MoveRecord>> ListUndeliveredMoves(
+      absl::string_view child_key) override;
+  absl::StatusOr<std::optional<TransferMoveInfo>> GetTransferMove(
+      absl::string_view transfer_id) override;
+  absl::StatusOr<bool> RecordAcknowledgement(
+      absl::string_view transfer_id, absl::string_view recipient,
+      absl::string_view operator_id, absl::Time acknowledged_at,
+      absl::string_view signed_notice) override;
+  absl::StatusOr<std::vector<OverdueCopy>> ListOverdue(absl::Time now,
+                                                       size_t limit) override;
+  absl::StatusOr<std::vector<std::string>> ListPendingWithdrawals(
+      size_t limit) override;
+  absl::Status CompleteWithdrawal(absl::string_view transfer_id) override;
+  absl::StatusOr<InboxAcknowledgement> AcknowledgeInbox(
+      absl::string_view transfer_id, absl::string_view operator_id,
+      absl::string_view note, absl::Time at,
+      absl::string_view signed_notice) override;
+  absl::StatusOr<std::vector<std::string>> ListUncheckedForAlerts(
+      size_t limit) override;
+  absl::Status MarkCheckedForAlerts(absl::string_view transfer_id) override;
+
  private:
+  // Inserts the transfer and its recipients (with `view`'s kinds and
+  // deadlines, if any) inside the caller's transaction.
+  absl::Status InsertTransferLocked(const OutboxTransfer& transfer,
+                                    const MoveView* view)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<std::optional<MoveRecord>> GetMoveLocked(
+      absl::string_view move_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<std::optional<std::string>> FindMoveByKeyLocked(
+      absl::string_view client_name, absl::string_view idempotency_key)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<std::optional<TransferRecord>> GetTransferLocked(
+      absl::string_view transfer_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   explicit SqliteNodeStore(std::unique_ptr<sqlite::SqliteDb> db)
       : db_(std::move(db)) {}
 
