@@ -577,6 +577,18 @@ void CheckMove(Problems& p, const v1::CaseBundle& b) {
   if (!m.move_id().empty() && !IsMoveId(m.move_id())) {
     p.Add("move.move_id", "must be 32 lower-case hex digits");
   }
+  if (m.priority_reasons_size() > 16) {
+    p.Add("move.priority_reasons", "holds at most 16 codes");
+  }
+  for (const std::string& reason : m.priority_reasons()) {
+    if (reason.empty() || reason.size() > 64 ||
+        !std::all_of(reason.begin(), reason.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || c == '_';
+        })) {
+      p.Add("move.priority_reasons", "codes are 1 to 64 of [a-z_]");
+      break;
+    }
+  }
 }
 
 }  // namespace

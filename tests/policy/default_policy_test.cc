@@ -243,6 +243,7 @@ TEST_F(DefaultPolicyTest, WhatPoliceHealthAndOtherMayReceiveIsPinned) {
       "MoveNotice.effective_time",
       "MoveNotice.urgency",
       "MoveNotice.move_id",
+      "MoveNotice.priority_reasons",
       // identity
       "CaseBundle.identity",
       "Identity.given_names",

@@ -83,6 +83,7 @@ absl::StatusOr<v1::CaseBundle> FullBundle() {
   move->mutable_effective_time()->set_seconds(1710840600);
   move->set_urgency(v1::MOVE_URGENCY_URGENT);
   move->set_move_id("0123456789abcdef0123456789abcdef");
+  move->add_priority_reasons("deprivation_of_liberty");
   return b;
 }
 
