@@ -2,18 +2,25 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <limits>
 #include <set>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
+#include "alerts/sqlite_alert_book.h"
 #include "common/file_util.h"
 #include "common/status_macros.h"
 #include "crypto/key_file.h"
+#include "node/alert_raiser.h"
 #include "node/notice_sender.h"
 #include "node/outbox_sender.h"
 #include "node/router_link.h"
+#include "node/withdrawal_sender.h"
+#include "policy/default_policy.h"
+#include "policy/policy_file.h"
 #include "rpc/tls_credentials.h"
 
 namespace handover::node {
@@ -91,6 +98,17 @@ absl::StatusOr<std::unique_ptr<NodeCore>> NodeCore::Start(
                                      core->data_dir_, kNodeDatabaseFileName)));
   RETURN_IF_ERROR(RemoveOrphanedOutboxFiles(*core->store_, core->outbox_dir_));
 
+  ASSIGN_OR_RETURN(policy::ViewPolicy view_policy,
+                   config.move.policy_file.empty()
+                       ? policy::DefaultViewPolicy()
+                       : policy::LoadViewPolicyFile(config.move.policy_file));
+  core->view_policy_ =
+      std::make_unique<policy::ViewPolicy>(std::move(view_policy));
+  ASSIGN_OR_RETURN(core->alert_book_,
+                   alerts::SqliteAlertBook::Open(
+                       Join(core->data_dir_, kAlertDatabaseFileName)));
+  core->alert_signal_ = std::make_unique<alerts::AlertSignal>();
+
   ASSIGN_OR_RETURN(
       std::shared_ptr<grpc::ChannelCredentials> credentials,
       rpc::MakeChannelCredentials(
@@ -128,14 +146,44 @@ absl::StatusOr<std::unique_ptr<NodeCore>> NodeCore::Start(
   link_options.context.router_agency_id = config.router.agency_id;
   link_options.context.max_envelope_bytes = config.limits.max_envelope_bytes;
   link_options.retry = config.retry;
+  WithdrawalSenderOptions withdrawal_options;
+  withdrawal_options.clock = clock;
+  core->withdrawal_sender_ = std::make_unique<WithdrawalSender>(
+      core->store_.get(), channel, withdrawal_options);
+
+  AlertRaiserOptions raiser_options;
+  raiser_options.mode = config.alerts.raise;
+  raiser_options.clock = clock;
+  core->alert_raiser_ = std::make_unique<AlertRaiser>(
+      core->store_.get(), core->directory_.get(), core->keys_.get(),
+      core->alert_book_.get(), core->alert_signal_.get(), raiser_options);
+  alerts::AlertSignal* signal = core->alert_signal_.get();
+  alerts::EscalatorOptions escalator_options;
+  escalator_options.escalate_after = config.alerts.escalate_after;
+  escalator_options.interval =
+      std::min(absl::Seconds(30), config.alerts.escalate_after / 4);
+  escalator_options.on_events =
+      [signal](const std::vector<alerts::AlertEvent>&) { signal->Notify(); };
+  core->escalator_ = std::make_unique<alerts::Escalator>(
+      core->alert_book_.get(), clock, std::move(escalator_options));
+
   NoticeSender* notice_sender = core->notice_sender_.get();
-  link_options.on_receipt_queued = [notice_sender] { notice_sender->Notify(); };
+  AlertRaiser* raiser = core->alert_raiser_.get();
+  // Every inbox insert queues our receipt: the same moment may bring a move
+  // notice to raise an alert for.
+  link_options.on_receipt_queued = [notice_sender, raiser] {
+    notice_sender->Notify();
+    raiser->Notify();
+  };
   core->link_ = std::make_unique<RouterLink>(channel, std::move(link_options));
 
   core->directory_->Start();
   core->sender_->Start();
   core->notice_sender_->Start();
   core->link_->Start();
+  core->withdrawal_sender_->Start();
+  core->alert_raiser_->Start();
+  RETURN_IF_ERROR(core->escalator_->Start());
   spdlog::info("node core started for {} (directory version {})",
                core->agency_id(), core->directory_->version());
   return core;
@@ -150,7 +198,18 @@ void NodeCore::Stop() {
   if (link_ != nullptr) link_->Stop();
   if (sender_ != nullptr) sender_->Stop();
   if (notice_sender_ != nullptr) notice_sender_->Stop();
+  if (withdrawal_sender_ != nullptr) withdrawal_sender_->Stop();
+  if (escalator_ != nullptr) escalator_->Stop();
+  if (alert_raiser_ != nullptr) alert_raiser_->Stop();
   if (directory_ != nullptr) directory_->Stop();
+}
+
+void NodeCore::NotifyNotices() {
+  if (notice_sender_ != nullptr) notice_sender_->Notify();
+}
+
+void NodeCore::NotifyWithdrawals() {
+  if (withdrawal_sender_ != nullptr) withdrawal_sender_->Notify();
 }
 
 void NodeCore::NotifyOutbox() {

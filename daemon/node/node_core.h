@@ -12,6 +12,7 @@
 //                      store()->InsertOutbox, and removes it again if the
 //                      insert reports a duplicate
 //   inbox/             envelopes delivered to us, sealed
+//   alerts.db          the control room's alert book (police nodes)
 //
 // Thread-safety: every accessor and NotifyOutbox/router_connected are
 // thread-safe; Stop() is called once, by the owner.
@@ -22,21 +23,28 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "alerts/alert_book.h"
+#include "alerts/alert_signal.h"
+#include "alerts/escalator.h"
 #include "common/clock.h"
 #include "config/node_config.h"
 #include "node/directory_client.h"
 #include "node/key_ring.h"
 #include "node/node_store.h"
+#include "policy/view_policy.h"
 
 namespace handover::node {
 
 class OutboxSender;
 class RouterLink;
 class NoticeSender;
+class AlertRaiser;
+class WithdrawalSender;
 
 inline constexpr char kNodeDatabaseFileName[] = "node.db";
 inline constexpr char kOutboxDirName[] = "outbox";
 inline constexpr char kInboxDirName[] = "inbox";
+inline constexpr char kAlertDatabaseFileName[] = "alerts.db";
 
 class NodeCore {
  public:
@@ -65,8 +73,18 @@ class NodeCore {
   const std::string& agency_id() const { return keys_->agency_id(); }
   const Clock* clock() const { return clock_; }
 
+  // The view policy SubmitMove cuts with ([move] policy_file or built in).
+  const policy::ViewPolicy& view_policy() const { return *view_policy_; }
+  // The control room's alert book, and the signal its streams wait on.
+  alerts::AlertBook* alert_book() const { return alert_book_.get(); }
+  alerts::AlertSignal* alert_signal() const { return alert_signal_.get(); }
+
   // A transfer was just stored in the outbox: upload it now.
   void NotifyOutbox();
+  // A notice we signed (an acknowledgement) was queued: send it now.
+  void NotifyNotices();
+  // A move queued withdrawals of superseded transfers: make them now.
+  void NotifyWithdrawals();
   // The mailbox stream to the router is up.
   bool router_connected() const;
 
@@ -87,6 +105,12 @@ class NodeCore {
   std::unique_ptr<OutboxSender> sender_;
   std::unique_ptr<NoticeSender> notice_sender_;
   std::unique_ptr<RouterLink> link_;
+  std::unique_ptr<policy::ViewPolicy> view_policy_;
+  std::unique_ptr<alerts::AlertBook> alert_book_;
+  std::unique_ptr<alerts::AlertSignal> alert_signal_;
+  std::unique_ptr<AlertRaiser> alert_raiser_;
+  std::unique_ptr<alerts::Escalator> escalator_;
+  std::unique_ptr<WithdrawalSender> withdrawal_sender_;
   bool stopped_ = false;
 };
 

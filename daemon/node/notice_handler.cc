@@ -40,6 +40,8 @@ std::string ReportReason(const handover::v1::NonDeliveryReport& report) {
       return "refused by the recipient's node";
     case handover::v1::NON_DELIVERY_REASON_RECIPIENT_REVOKED:
       return "the recipient agency was revoked";
+    case handover::v1::NON_DELIVERY_REASON_WITHDRAWN:
+      return "withdrawn: a later move superseded it";
     default:
       return "not delivered";
   }
@@ -80,6 +82,9 @@ AckOrLocalFailure NoticeHandler::Apply(
   if (notice->has_non_delivery()) {
     return ApplyReport(*notice, *transfer, serialized);
   }
+  if (notice->has_acknowledgement()) {
+    return ApplyAcknowledgement(*notice, *transfer, serialized);
+  }
   return RejectedAck("notice has no body");
 }
 
@@ -105,6 +110,36 @@ AckOrLocalFailure NoticeHandler::ApplyReceipt(
   return StoredAck();
 }
 
+AckOrLocalFailure NoticeHandler::ApplyAcknowledgement(
+    const handover::v1::Notice& notice, const TransferRecord& transfer,
+    const std::string& serialized) {
+  if (!IsRecipient(transfer, notice.signer_id())) {
+    return RejectedAck(
+        "acknowledgement is not from a recipient of the transfer");
+  }
+  const handover::v1::Acknowledgement& ack = notice.acknowledgement();
+  if (ack.ciphertext_hash() != transfer.transfer.ciphertext_hash) {
+    return RejectedAck("acknowledgement names other ciphertext");
+  }
+  if (ack.operator_id().empty() || ack.operator_id().size() > 64) {
+    return RejectedAck("acknowledgement has no valid operator id");
+  }
+  for (char c : ack.operator_id()) {
+    if (c < 0x20 || c > 0x7e) {
+      return RejectedAck("acknowledgement has no valid operator id");
+    }
+  }
+  ASSIGN_OR_RETURN(
+      bool recorded,
+      context_.store->RecordAcknowledgement(
+          notice.transfer_id(), notice.signer_id(), ack.operator_id(),
+          FromTimestamp(ack.acknowledged_at()), serialized));
+  spdlog::info("outbox: transfer {} acknowledged by {}{}",
+               crypto::ToHex(notice.transfer_id()), notice.signer_id(),
+               recorded ? "" : " (already acknowledged)");
+  return StoredAck();
+}
+
 AckOrLocalFailure NoticeHandler::ApplyReport(const handover::v1::Notice& notice,
                                              const TransferRecord& transfer,
                                              const std::string& serialized) {
@@ -117,9 +152,16 @@ AckOrLocalFailure NoticeHandler::ApplyReport(const handover::v1::Notice& notice,
     return RejectedAck("report names an agency that is not a recipient");
   }
   DeliveryUpdate update;
-  update.state = report.reason() == handover::v1::NON_DELIVERY_REASON_EXPIRED
-                     ? handover::v1::DELIVERY_STATE_EXPIRED
-                     : handover::v1::DELIVERY_STATE_FAILED;
+  switch (report.reason()) {
+    case handover::v1::NON_DELIVERY_REASON_EXPIRED:
+      update.state = handover::v1::DELIVERY_STATE_EXPIRED;
+      break;
+    case handover::v1::NON_DELIVERY_REASON_WITHDRAWN:
+      update.state = handover::v1::DELIVERY_STATE_WITHDRAWN;
+      break;
+    default:
+      update.state = handover::v1::DELIVERY_STATE_FAILED;
+  }
   update.reason = ReportReason(report);
   update.at = context_.clock->Now();
   update.report = serialized;

@@ -3,7 +3,10 @@
 //     directory keys, naming the ciphertext hash we sealed → that recipient
 //     becomes DELIVERED, with the receipt kept as proof;
 //   - a NonDeliveryReport signed by the router → EXPIRED (reason EXPIRED)
-//     or FAILED (any other reason), with the report kept.
+//     or FAILED (any other reason), with the report kept; WITHDRAWN (we
+//     superseded the transfer) → WITHDRAWN;
+//   - an Acknowledgement signed by a recipient, naming the ciphertext hash
+//     → who took the transfer on and when, with the notice kept as proof.
 // The state only moves forward, so a late report never undoes a delivery.
 // A notice that fails any check is answered REJECTED with a one-line
 // reason; one that is valid but changes nothing is still STORED.
@@ -28,6 +31,9 @@ class NoticeHandler {
   AckOrLocalFailure ApplyReceipt(const handover::v1::Notice& notice,
                                  const TransferRecord& transfer,
                                  const std::string& serialized);
+  AckOrLocalFailure ApplyAcknowledgement(const handover::v1::Notice& notice,
+                                         const TransferRecord& transfer,
+                                         const std::string& serialized);
   AckOrLocalFailure ApplyReport(const handover::v1::Notice& notice,
                                 const TransferRecord& transfer,
                                 const std::string& serialized);

@@ -14,22 +14,13 @@
 #include "crypto/sealer.h"
 #include "crypto/secret_bytes.h"
 #include "node/api/transfer_id_hex.h"
+#include "node/inbox_opening.h"
 #include "spdlog/spdlog.h"
 
 namespace handover::node::api {
 namespace {
 
 using handover::v1::FetchTransferResponse;
-
-// A clock stopped at one instant: the opener checks validity as of then.
-class FixedClock final : public Clock {
- public:
-  explicit FixedClock(absl::Time at) : at_(at) {}
-  absl::Time Now() const override { return at_; }
-
- private:
-  absl::Time at_;
-};
 
 absl::Status Malformed(absl::string_view message) {
   return crypto::EnvelopeError(absl::StatusCode::kInvalidArgument,
@@ -154,33 +145,6 @@ class FetchWriter final : public casefile::PartHandler {
   uint64_t sent_ = 0;
 };
 
-// The head of the record's envelope, read without any key.
-absl::StatusOr<crypto::EnvelopeHead> ReadHead(const InboxRecord& record) {
-  ASSIGN_OR_RETURN(std::unique_ptr<InputFile> file,
-                   InputFile::Open(record.envelope_path));
-  return crypto::ReadEnvelopeHead(file.get());
-}
-
-// The sender's key that signed the record's envelope: of its keys valid
-// when the envelope was created (two during a rotation), the one whose key
-// id the header names. A sender revoked after we accepted the transfer
-// still counts: the record was verified when it arrived, and a child's
-// record must not become unreadable because the sender later left.
-absl::StatusOr<crypto::PublicIdentity> SenderKey(
-    const directory::DirectoryView& directory, const InboxRecord& record,
-    const crypto::EnvelopeHead& head) {
-  ASSIGN_OR_RETURN(
-      std::vector<crypto::PublicIdentity> keys,
-      directory.SigningKeysForAccepted(record.sender_id, record.created_at,
-                                       record.received_at));
-  for (crypto::PublicIdentity& key : keys) {
-    if (key.sign_key_id() == head.header.sender_key_id) return std::move(key);
-  }
-  return absl::UnauthenticatedError(absl::StrCat(
-      "no signing key of ", record.sender_id,
-      " valid when the transfer was sealed matches the envelope's key id"));
-}
-
 }  // namespace
 
 absl::Status FetchTransferHandler::Handle(
@@ -199,23 +163,9 @@ absl::Status FetchTransferHandler::Handle(
     return absl::UnavailableError(
         "this node has no verified directory yet; try again later");
   }
-  ASSIGN_OR_RETURN(crypto::EnvelopeHead head, ReadHead(*record));
-  ASSIGN_OR_RETURN(crypto::PublicIdentity sender,
-                   SenderKey(*directory, *record, head));
-  // Sealed to our current key or, after a rotation, to an earlier one.
-  const crypto::SecretIdentity& recipient =
-      env_->identity->ForOpening(head.header);
-  ASSIGN_OR_RETURN(std::unique_ptr<InputFile> file,
-                   InputFile::Open(record->envelope_path));
-  const FixedClock as_stored(record->received_at);
-  crypto::OpenOptions options;
-  options.clock = &as_stored;
-  ASSIGN_OR_RETURN(
-      std::unique_ptr<crypto::EnvelopeOpener> opener,
-      crypto::EnvelopeOpener::Open(file.get(), recipient, sender, options));
-  if (opener->header().content_type != crypto::kCaseBundleContentType) {
-    return Malformed("the transfer does not hold a case bundle");
-  }
+  ASSIGN_OR_RETURN(std::unique_ptr<OpenedInbox> opened,
+                   OpenInboxEnvelope(*record, *directory, *env_->identity));
+  crypto::EnvelopeOpener* opener = opened->opener.get();
   FetchWriter writer(*record, opener->header().plaintext_size, &write);
   casefile::PayloadReader reader(&writer);
   std::string chunk;

@@ -13,7 +13,15 @@ using config::ClientRole;
 std::vector<ClientRole> AllowedRoles(NodeRpc rpc) {
   switch (rpc) {
     case NodeRpc::kSubmitTransfer:
+    case NodeRpc::kSubmitMove:
       return {ClientRole::kSubmitter};
+    case NodeRpc::kListOverdue:
+      return {ClientRole::kSubmitter, ClientRole::kAdmin};
+    case NodeRpc::kWatchAlerts:
+    case NodeRpc::kAckAlert:
+      return {ClientRole::kAlertOperator};
+    case NodeRpc::kAcknowledgeTransfer:
+      return {ClientRole::kReceiver};
     case NodeRpc::kListInbox:
     case NodeRpc::kFetchTransfer:
       return {ClientRole::kReceiver};
@@ -39,6 +47,16 @@ absl::string_view NodeRpcName(NodeRpc rpc) {
       return "TransferStatus";
     case NodeRpc::kGetNodeInfo:
       return "GetNodeInfo";
+    case NodeRpc::kSubmitMove:
+      return "SubmitMove";
+    case NodeRpc::kListOverdue:
+      return "ListOverdue";
+    case NodeRpc::kWatchAlerts:
+      return "WatchAlerts";
+    case NodeRpc::kAckAlert:
+      return "AckAlert";
+    case NodeRpc::kAcknowledgeTransfer:
+      return "AcknowledgeTransfer";
   }
   return "unknown";
 }

@@ -16,6 +16,11 @@ enum class NodeRpc {
   kFetchTransfer,
   kTransferStatus,
   kGetNodeInfo,
+  kSubmitMove,
+  kListOverdue,
+  kWatchAlerts,
+  kAckAlert,
+  kAcknowledgeTransfer,
 };
 
 // The method name as in the proto, e.g. "SubmitTransfer".

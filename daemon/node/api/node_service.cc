@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "node/api/alert_calls.h"
 #include "node/api/queries.h"
 #include "rpc/grpc_status.h"
 #include "spdlog/spdlog.h"
@@ -55,6 +56,7 @@ NodeService::NodeService(NodeServiceEnv env)
       auth_(env_.clients),
       limiter_(env_.limits.submissions_per_minute_per_client, env_.clock),
       submit_(&env_, &limiter_),
+      submit_move_(&env_, &limiter_),
       fetch_(&env_) {}
 
 grpc::Status NodeService::SubmitTransfer(
@@ -110,6 +112,65 @@ grpc::Status NodeService::GetNodeInfo(grpc::ServerContext* context,
   Caller caller;
   if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
   return Reply(kRpc, caller.name, api::GetNodeInfo(env_, NodeSoftwareVersion()),
+               response);
+}
+
+grpc::Status NodeService::SubmitMove(
+    grpc::ServerContext* context,
+    grpc::ServerReader<handover::v1::SubmitMoveRequest>* reader,
+    handover::v1::SubmitMoveResponse* response) {
+  constexpr NodeRpc kRpc = NodeRpc::kSubmitMove;
+  Caller caller;
+  if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
+  auto read = [reader](handover::v1::SubmitMoveRequest* request) {
+    return reader->Read(request);
+  };
+  return Reply(kRpc, caller.name, submit_move_.Handle(caller, read), response);
+}
+
+grpc::Status NodeService::ListOverdue(
+    grpc::ServerContext* context, const handover::v1::ListOverdueRequest*,
+    handover::v1::ListOverdueResponse* response) {
+  constexpr NodeRpc kRpc = NodeRpc::kListOverdue;
+  Caller caller;
+  if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
+  return Reply(kRpc, caller.name, api::ListOverdue(env_), response);
+}
+
+grpc::Status NodeService::WatchAlerts(
+    grpc::ServerContext* context,
+    const handover::v1::WatchAlertsRequest* request,
+    grpc::ServerWriter<handover::v1::AlertEvent>* writer) {
+  constexpr NodeRpc kRpc = NodeRpc::kWatchAlerts;
+  Caller caller;
+  if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
+  spdlog::info("WatchAlerts: client {} watching after cursor {}", caller.name,
+               request->after_cursor());
+  auto write = [writer](const handover::v1::AlertEvent& event) {
+    return writer->Write(event);
+  };
+  auto ended = [context] { return context->IsCancelled(); };
+  return Finish(kRpc, caller.name,
+                api::WatchAlerts(env_, *request, write, ended));
+}
+
+grpc::Status NodeService::AckAlert(grpc::ServerContext* context,
+                                   const handover::v1::AckAlertRequest* request,
+                                   handover::v1::AckAlertResponse* response) {
+  constexpr NodeRpc kRpc = NodeRpc::kAckAlert;
+  Caller caller;
+  if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
+  return Reply(kRpc, caller.name, api::AckAlert(env_, *request), response);
+}
+
+grpc::Status NodeService::AcknowledgeTransfer(
+    grpc::ServerContext* context,
+    const handover::v1::AcknowledgeTransferRequest* request,
+    handover::v1::AcknowledgeTransferResponse* response) {
+  constexpr NodeRpc kRpc = NodeRpc::kAcknowledgeTransfer;
+  Caller caller;
+  if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
+  return Reply(kRpc, caller.name, api::AcknowledgeTransfer(env_, *request),
                response);
 }
 

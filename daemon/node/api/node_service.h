@@ -20,6 +20,7 @@
 #include "node/api/fetch_transfer.h"
 #include "node/api/node_service_env.h"
 #include "node/api/rate_limiter.h"
+#include "node/api/submit_move.h"
 #include "node/api/submit_transfer.h"
 
 namespace handover::node::api {
@@ -49,12 +50,32 @@ class NodeService final : public handover::v1::Node::Service {
   grpc::Status GetNodeInfo(grpc::ServerContext* context,
                            const handover::v1::GetNodeInfoRequest* request,
                            handover::v1::NodeInfo* response) override;
+  grpc::Status SubmitMove(
+      grpc::ServerContext* context,
+      grpc::ServerReader<handover::v1::SubmitMoveRequest>* reader,
+      handover::v1::SubmitMoveResponse* response) override;
+  grpc::Status ListOverdue(
+      grpc::ServerContext* context,
+      const handover::v1::ListOverdueRequest* request,
+      handover::v1::ListOverdueResponse* response) override;
+  grpc::Status WatchAlerts(
+      grpc::ServerContext* context,
+      const handover::v1::WatchAlertsRequest* request,
+      grpc::ServerWriter<handover::v1::AlertEvent>* writer) override;
+  grpc::Status AckAlert(grpc::ServerContext* context,
+                        const handover::v1::AckAlertRequest* request,
+                        handover::v1::AckAlertResponse* response) override;
+  grpc::Status AcknowledgeTransfer(
+      grpc::ServerContext* context,
+      const handover::v1::AcknowledgeTransferRequest* request,
+      handover::v1::AcknowledgeTransferResponse* response) override;
 
  private:
   const NodeServiceEnv env_;
   const ClientAuthenticator auth_;
   RateLimiter limiter_;
   const SubmitTransferHandler submit_;
+  const SubmitMoveHandler submit_move_;
   const FetchTransferHandler fetch_;
 };
 

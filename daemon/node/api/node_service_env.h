@@ -12,11 +12,14 @@
 #include <string>
 #include <vector>
 
+#include "alerts/alert_book.h"
+#include "alerts/alert_signal.h"
 #include "common/clock.h"
 #include "config/node_config.h"
 #include "directory/directory_view.h"
 #include "node/key_ring.h"
 #include "node/node_store.h"
+#include "policy/view_policy.h"
 
 namespace handover::node::api {
 
@@ -36,6 +39,22 @@ struct NodeServiceEnv {
   std::function<bool()> router_connected;
   config::NodeLimits limits;
   std::vector<config::ClientEntry> clients;
+
+  // SubmitMove: the policy that cuts each kind's view, the agencies every
+  // move also goes to, and each kind's acknowledgement deadline.
+  const policy::ViewPolicy* view_policy = nullptr;
+  std::vector<std::string> always_copy;
+  config::AcknowledgementDeadlines acknowledgement;
+  // Wakes the withdrawal sender after a move superseded earlier ones; may
+  // be empty.
+  std::function<void()> notify_withdrawals;
+
+  // The control room's alerts (WatchAlerts, AckAlert); nullptr on a node
+  // without an alert book (those calls then fail FAILED_PRECONDITION).
+  alerts::AlertBook* alert_book = nullptr;
+  alerts::AlertSignal* alert_signal = nullptr;
+  // Wakes the sender of our signed notices (acknowledgements); may be empty.
+  std::function<void()> notify_notices;
 };
 
 // <outbox_dir>/<32 hex digits>.envelope, the name NodeCore expects.

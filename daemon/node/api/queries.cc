@@ -8,10 +8,13 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "node/api/acknowledgement.h"
 #include "node/api/transfer_id_hex.h"
 
 namespace handover::node::api {
 namespace {
+
+constexpr size_t kMaxOverdueItems = 1000;
 
 void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
   const int64_t nanos = absl::ToUnixNanos(t);
@@ -49,7 +52,8 @@ handover::v1::InboxEntry ToInboxEntry(const InboxRecord& record) {
 }
 
 absl::StatusOr<handover::v1::TransferStatusResponse> ToTransferStatus(
-    const TransferRecord& record) {
+    const TransferRecord& record, const std::optional<TransferMoveInfo>& move,
+    absl::Time now) {
   handover::v1::TransferStatusResponse out;
   out.set_transfer_id(TransferIdToHex(record.transfer.transfer_id));
   out.set_state(record.OverallState());
@@ -67,6 +71,30 @@ absl::StatusOr<handover::v1::TransferStatusResponse> ToTransferStatus(
     }
     if (!d.report.empty()) {
       RETURN_IF_ERROR(ParseNotice(d.report, r->mutable_report()));
+    }
+    r->set_kind(d.kind);
+    if (d.acknowledgement_due_at.has_value()) {
+      SetTime(*d.acknowledgement_due_at, r->mutable_acknowledgement_due_at());
+    }
+    if (d.acknowledged_at.has_value()) {
+      r->set_acknowledged_by(d.acknowledged_by);
+      SetTime(*d.acknowledged_at, r->mutable_acknowledged_at());
+    }
+    if (!d.acknowledgement.empty()) {
+      RETURN_IF_ERROR(
+          ParseNotice(d.acknowledgement, r->mutable_acknowledgement()));
+    }
+    r->set_overdue(d.acknowledgement_due_at.has_value() &&
+                   *d.acknowledgement_due_at <= now &&
+                   !d.acknowledged_at.has_value() &&
+                   d.state != handover::v1::DELIVERY_STATE_WITHDRAWN);
+  }
+  if (move.has_value()) {
+    out.set_move_id(TransferIdToHex(move->move_id));
+    out.set_move_kind(move->move_kind);
+    for (const std::string& f : move->kept_fields) out.add_kept_fields(f);
+    for (const std::string& a : move->kept_attachments) {
+      out.add_kept_attachments(a);
     }
   }
   return out;
@@ -100,7 +128,39 @@ absl::StatusOr<handover::v1::TransferStatusResponse> TransferStatus(
     return absl::NotFoundError(absl::StrCat("transfer ", request.transfer_id(),
                                             " is not one this node sent"));
   }
-  return ToTransferStatus(*record);
+  ASSIGN_OR_RETURN(std::optional<TransferMoveInfo> move,
+                   env.store->GetTransferMove(id));
+  return ToTransferStatus(*record, move, env.clock->Now());
+}
+
+absl::StatusOr<handover::v1::ListOverdueResponse> ListOverdue(
+    const NodeServiceEnv& env) {
+  ASSIGN_OR_RETURN(std::vector<OverdueCopy> copies,
+                   env.store->ListOverdue(env.clock->Now(), kMaxOverdueItems));
+  handover::v1::ListOverdueResponse out;
+  for (const OverdueCopy& c : copies) {
+    handover::v1::OverdueItem* item = out.add_items();
+    item->set_transfer_id(TransferIdToHex(c.transfer_id));
+    item->set_move_id(TransferIdToHex(c.move_id));
+    item->set_agency_id(c.agency_id);
+    item->set_kind(c.kind);
+    item->set_state(c.state);
+    SetTime(c.due_at, item->mutable_due_at());
+  }
+  return out;
+}
+
+absl::StatusOr<handover::v1::AcknowledgeTransferResponse> AcknowledgeTransfer(
+    const NodeServiceEnv& env,
+    const handover::v1::AcknowledgeTransferRequest& request) {
+  ASSIGN_OR_RETURN(std::string id, TransferIdFromHex(request.transfer_id()));
+  ASSIGN_OR_RETURN(InboxAcknowledgement ack,
+                   AcknowledgeInboxTransfer(env, id, request.operator_id(),
+                                            request.note(), ""));
+  handover::v1::AcknowledgeTransferResponse out;
+  SetTime(ack.at, out.mutable_acknowledged_at());
+  out.set_duplicate(ack.duplicate);
+  return out;
 }
 
 absl::StatusOr<handover::v1::NodeInfo> GetNodeInfo(const NodeServiceEnv& env,

@@ -5,9 +5,11 @@
 #define HANDOVER_NODE_API_QUERIES_H_
 
 #include <cstdint>
+#include <optional>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "handover/v1/node.pb.h"
 #include "node/api/node_service_env.h"
 #include "node/node_store.h"
@@ -25,6 +27,16 @@ absl::StatusOr<handover::v1::ListInboxResponse> ListInbox(
     const NodeServiceEnv& env, const handover::v1::ListInboxRequest& request);
 
 // NOT_FOUND for a transfer this node never sent.
+// Roles submitter and admin: every recipient copy past its acknowledgement
+// deadline, oldest deadline first (at most 1000).
+absl::StatusOr<handover::v1::ListOverdueResponse> ListOverdue(
+    const NodeServiceEnv& env);
+
+// Role receiver: a person takes an inbox transfer on (acknowledgement.h).
+absl::StatusOr<handover::v1::AcknowledgeTransferResponse> AcknowledgeTransfer(
+    const NodeServiceEnv& env,
+    const handover::v1::AcknowledgeTransferRequest& request);
+
 absl::StatusOr<handover::v1::TransferStatusResponse> TransferStatus(
     const NodeServiceEnv& env,
     const handover::v1::TransferStatusRequest& request);
@@ -35,7 +47,8 @@ absl::StatusOr<handover::v1::NodeInfo> GetNodeInfo(const NodeServiceEnv& env,
 handover::v1::InboxEntry ToInboxEntry(const InboxRecord& record);
 // DATA_LOSS if a stored notice does not parse.
 absl::StatusOr<handover::v1::TransferStatusResponse> ToTransferStatus(
-    const TransferRecord& record);
+    const TransferRecord& record, const std::optional<TransferMoveInfo>& move,
+    absl::Time now);
 
 }  // namespace handover::node::api
 

@@ -32,6 +32,13 @@ api::NodeServiceEnv EnvFromCore(NodeCore* core,
   env.router_connected = [core] { return core->router_connected(); };
   env.limits = config.limits;
   env.clients = config.clients;
+  env.view_policy = &core->view_policy();
+  env.always_copy = config.move.always_copy;
+  env.acknowledgement = config.acknowledgement;
+  env.notify_withdrawals = [core] { core->NotifyWithdrawals(); };
+  env.alert_book = core->alert_book();
+  env.alert_signal = core->alert_signal();
+  env.notify_notices = [core] { core->NotifyNotices(); };
   return env;
 }
 
