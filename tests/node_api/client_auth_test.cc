@@ -116,19 +116,28 @@ struct RoleCase {
 };
 
 TEST(ClientAuthTest, RoleMatrixForEveryRpc) {
-  const NodeRpc rpcs[] = {NodeRpc::kSubmitTransfer, NodeRpc::kListInbox,
-                          NodeRpc::kFetchTransfer, NodeRpc::kTransferStatus,
-                          NodeRpc::kGetNodeInfo};
+  const NodeRpc rpcs[] = {
+      NodeRpc::kSubmitTransfer, NodeRpc::kListInbox,
+      NodeRpc::kFetchTransfer,  NodeRpc::kTransferStatus,
+      NodeRpc::kGetNodeInfo,    NodeRpc::kSubmitMove,
+      NodeRpc::kListOverdue,    NodeRpc::kWatchAlerts,
+      NodeRpc::kAckAlert,       NodeRpc::kAcknowledgeTransfer};
   const ClientRole roles[] = {ClientRole::kSubmitter, ClientRole::kReceiver,
                               ClientRole::kAlertOperator, ClientRole::kAdmin};
   auto expected = [](NodeRpc rpc, ClientRole role) {
     switch (rpc) {
       case NodeRpc::kSubmitTransfer:
+      case NodeRpc::kSubmitMove:
         return role == ClientRole::kSubmitter;
       case NodeRpc::kListInbox:
       case NodeRpc::kFetchTransfer:
+      case NodeRpc::kAcknowledgeTransfer:
         return role == ClientRole::kReceiver;
+      case NodeRpc::kWatchAlerts:
+      case NodeRpc::kAckAlert:
+        return role == ClientRole::kAlertOperator;
       case NodeRpc::kTransferStatus:
+      case NodeRpc::kListOverdue:
         return role == ClientRole::kSubmitter || role == ClientRole::kAdmin;
       case NodeRpc::kGetNodeInfo:
         return role == ClientRole::kAdmin;
