@@ -1,7 +1,6 @@
 #include "notice/notice_signing.h"
 
 #include <algorithm>
-
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -67,10 +66,10 @@ absl::Status CheckNotice(const Notice& notice) {
     case Notice::kAcknowledgement: {
       const handover::v1::Acknowledgement& ack = notice.acknowledgement();
       if (ack.ciphertext_hash().size() != crypto::kCiphertextHashBytes) {
-        return Malformed(absl::StrCat(
-            "acknowledgement ciphertext_hash must be ",
-            crypto::kCiphertextHashBytes, " bytes, got ",
-            ack.ciphertext_hash().size()));
+        return Malformed(
+            absl::StrCat("acknowledgement ciphertext_hash must be ",
+                         crypto::kCiphertextHashBytes, " bytes, got ",
+                         ack.ciphertext_hash().size()));
       }
       if (ack.operator_id().empty() || ack.operator_id().size() > 64 ||
           !std::all_of(ack.operator_id().begin(), ack.operator_id().end(),
