@@ -247,6 +247,32 @@ TEST_F(MoveTest, PoliceAlertResumesFromItsCursorAndAcknowledgementReturns) {
   EXPECT_EQ(notice.SerializeAsString().find("Patrol"), std::string::npos);
 }
 
+TEST_F(MoveTest, AMissingEpisodeRaisesAHighAlertWhateverTheRecord) {
+  ASSERT_NO_FATAL_FAILURE(StartMoveNetwork());
+  MoveRequest request;
+  request.idempotency_key = "missing-1";
+  request.kind = v1::MOVE_NOTICE_KIND_MISSING_EPISODE;
+  request.from_area = kBirminghamArea;
+  request.urgency = v1::MOVE_URGENCY_URGENT;
+  // A record with no risks recorded at all: the report alone is enough.
+  request.bundle = RichBundle("REF-MISSING");
+  request.bundle.clear_risk();
+  request.bundle.clear_legal_status();
+  auto sender = net().Client(kStockport, Role::kSubmitter);
+  ASSERT_OK_AND_ASSIGN(v1::SubmitMoveResponse move,
+                       SubmitMove(*sender, request));
+  auto control_room = net().Client(kWestMidlandsPolice, Role::kAlertOperator);
+  ASSERT_OK_AND_ASSIGN(
+      v1::AlertEvent raised,
+      WaitForAlertEvent(*control_room, 0, v1::ALERT_EVENT_KIND_RAISED, Wait()));
+  EXPECT_EQ(raised.alert().priority(), v1::ALERT_PRIORITY_HIGH);
+  EXPECT_EQ(std::vector<std::string>(raised.alert().reasons().begin(),
+                                     raised.alert().reasons().end()),
+            std::vector<std::string>{"reported_missing"});
+  EXPECT_EQ(raised.alert().view().move().kind(),
+            v1::MOVE_NOTICE_KIND_MISSING_EPISODE);
+}
+
 TEST_F(MoveTest, UnacknowledgedAlertEscalatesAndTheSenderSeesItOverdue) {
   ASSERT_NO_FATAL_FAILURE(CreateNetwork(MoveNetwork()));
   net().node_settings(kStockport).extra_toml =
