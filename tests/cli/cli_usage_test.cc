@@ -1,6 +1,8 @@
 // Help, version and usage errors.
 #include <stdlib.h>
 
+#include <algorithm>
+
 #include <string>
 #include <vector>
 
@@ -22,7 +24,12 @@ class CliHelpTest : public CliTest,
 
 TEST_P(CliHelpTest, PrintsUsageDescriptionAndExample) {
   std::vector<std::string> args;
-  if (!GetParam().empty()) args.push_back(GetParam());
+  // "alerts watch" is two words on the command line.
+  for (size_t at = 0; at < GetParam().size();) {
+    const size_t space = std::min(GetParam().find(' ', at), GetParam().size());
+    args.push_back(GetParam().substr(at, space - at));
+    at = space + 1;
+  }
   args.push_back("--help");
   CommandResult r = Handover(args);
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -35,14 +42,18 @@ TEST_P(CliHelpTest, PrintsUsageDescriptionAndExample) {
   EXPECT_THAT(r.out, HasSubstr("handover " + GetParam()));
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryCommand, CliHelpTest,
-                         ::testing::Values("", "keygen", "seal", "open",
-                                           "inspect", "version", "submit",
-                                           "inbox", "fetch", "status", "info"),
-                         [](const auto& info) {
-                           return info.param.empty() ? std::string("top")
-                                                     : info.param;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    EveryCommand, CliHelpTest,
+    ::testing::Values("", "keygen", "seal", "open", "inspect", "version",
+                      "submit", "inbox", "fetch", "status", "info", "move",
+                      "ack", "overdue", "alerts", "alerts watch", "alerts ack"),
+    [](const auto& info) {
+      std::string name = info.param.empty() ? std::string("top") : info.param;
+      for (char& c : name) {
+        if (c == ' ') c = '_';
+      }
+      return name;
+    });
 
 TEST_F(CliUsageTest, UnknownFlagIsAUsageError) {
   CommandResult r = Handover({"inspect", "x.hov", "--bogus"});
@@ -195,7 +206,8 @@ TEST_F(CliConnectionUsageTest, StatusWaitNamesAState) {
                               "--wait", "arrived", "--node", "127.0.0.1:7401",
                               "--ca", "ca.pem", "--token-file", "t"});
   ExpectOneErrorLine(r, 2, "handover status: --wait: ");
-  EXPECT_THAT(r.err, HasSubstr("queued,at-router,delivered,failed,expired"));
+  EXPECT_THAT(r.err,
+              HasSubstr("queued,at-router,delivered,failed,expired,withdrawn"));
 }
 
 TEST_F(CliConnectionUsageTest, InboxPageSizeIsBounded) {
@@ -203,6 +215,109 @@ TEST_F(CliConnectionUsageTest, InboxPageSizeIsBounded) {
       Handover({"inbox", "--page-size", "0", "--node", "127.0.0.1:7401", "--ca",
                 "ca.pem", "--token-file", "t"});
   ExpectOneErrorLine(r, 2, "handover inbox: --page-size: ");
+}
+
+// Move values are checked here for a clear usage error; the node checks
+// them again and is the authority.
+class CliMoveUsageTest : public CliConnectionUsageTest {
+ protected:
+  // `handover move` with valid values, except that each OPTION, VALUE pair
+  // in `changes` replaces (or adds) that option's value.
+  CommandResult Move(const std::vector<std::string>& changes) {
+    std::vector<std::string> args = {
+        "move",       "--bundle",  "b.json",
+        "--from",     "E08000007", "--to",
+        "E08000025",  "--address", "12 Example Road",
+        "--postcode", "B15 2TT",   "--idempotency-key",
+        "k",          "--node",    "127.0.0.1:7401",
+        "--ca",       "ca.pem",    "--token-file",
+        "t"};
+    for (size_t i = 0; i + 1 < changes.size(); i += 2) {
+      auto at = std::find(args.begin(), args.end(), changes[i]);
+      if (at == args.end()) {
+        args.insert(args.end(), {changes[i], changes[i + 1]});
+      } else {
+        *(at + 1) = changes[i + 1];
+      }
+    }
+    return Handover(args);
+  }
+};
+
+TEST_F(CliMoveUsageTest, BadGssCodeIsAUsageError) {
+  CommandResult r = Move({"--to", "E0800002"});
+  ExpectOneErrorLine(r, 2,
+                     "handover move: --to: 'E0800002' is not an ONS GSS area "
+                     "code (one upper-case letter and 8 digits, e.g. "
+                     "E08000025)");
+  ExpectOneErrorLine(Move({"--from", "e08000007"}), 2,
+                     "handover move: --from: 'e08000007' is not an ONS GSS");
+}
+
+TEST_F(CliMoveUsageTest, BadPostcodeIsAUsageError) {
+  for (const std::string bad : {"B15", "B15 2T", "B1 52TT", "15B 2TT", ""}) {
+    CommandResult r = Move({"--postcode", bad});
+    ExpectOneErrorLine(r, 2, "handover move: --postcode: ");
+  }
+  CommandResult r = Move({"--postcode", "B15 2T"});
+  EXPECT_THAT(r.err, HasSubstr("'B15 2T' is not shaped like a UK postcode"));
+}
+
+TEST_F(CliMoveUsageTest, PostcodeInEitherCaseGetsPastUsage) {
+  // Parsing passes; the failure is the missing bundle file (exit 1).
+  for (const std::string ok : {"b15 2tt", "B152TT", "EC1A 1BB", "W1 1AA"}) {
+    CommandResult r = Move({"--postcode", ok});
+    ExpectOneErrorLine(r, 1, "handover move: ");
+    EXPECT_THAT(r.err, HasSubstr("b.json")) << ok;
+  }
+}
+
+TEST_F(CliMoveUsageTest, BadUrgencyIsAUsageError) {
+  CommandResult r = Move({"--urgency", "soon"});
+  ExpectOneErrorLine(r, 2, "handover move: --urgency: ");
+  EXPECT_THAT(r.err, HasSubstr("planned,urgent,emergency"));
+}
+
+TEST_F(CliMoveUsageTest, BadEffectiveTimeIsAUsageError) {
+  CommandResult r = Move({"--effective", "2026-12-04 10:15"});
+  ExpectOneErrorLine(r, 2,
+                     "handover move: --effective: '2026-12-04 10:15' is not "
+                     "an RFC 3339 time");
+}
+
+TEST_F(CliMoveUsageTest, RequiredOptions) {
+  CommandResult r = Handover(
+      {"move", "--bundle", "b.json", "--from", "E08000007", "--to", "E08000025",
+       "--postcode", "B15 2TT", "--idempotency-key", "k", "--node",
+       "127.0.0.1:7401", "--ca", "ca.pem", "--token-file", "t"});
+  ExpectOneErrorLine(r, 2, "handover move: --address is required");
+  ExpectOneErrorLine(Move({"--address", std::string(501, 'x')}), 2,
+                     "handover move: --address: the placement address is 1 "
+                     "to 500 characters");
+}
+
+TEST_F(CliConnectionUsageTest, AcknowledgementsCheckTheirValues) {
+  const std::vector<std::string> connection = {
+      "--node", "127.0.0.1:7406", "--ca", "ca.pem", "--token-file", "t"};
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.end(), connection.begin(), connection.end());
+    return Handover(args);
+  };
+  ExpectOneErrorLine(
+      run({"alerts", "ack", "1f2e3d4c5b6a79881f2e3d4c5b6a7988", "--operator",
+           "PC-1", "--note", "n"}),
+      2, "handover alerts ack: ALERT_ID: an alert id is \"A-\" and 32");
+  ExpectOneErrorLine(run({"alerts", "ack", "A-1f2e3d4c5b6a79881f2e3d4c5b6a7988",
+                          "--operator", "PC-1"}),
+                     2, "handover alerts ack: --note is required");
+  ExpectOneErrorLine(run({"ack", "1f2e3d4c5b6a79881f2e3d4c5b6a7988",
+                          "--operator", std::string(65, 'o')}),
+                     2, "handover ack: --operator: an operator id is 1 to 64");
+  ExpectOneErrorLine(run({"ack", "XYZ", "--operator", "SW-1"}), 2,
+                     "handover ack: TRANSFER_ID: a transfer id is 32");
+  ExpectOneErrorLine(run({"alerts", "watch", "--after", "-1"}), 2,
+                     "handover alerts watch: --after: ");
+  ExpectOneErrorLine(run({"alerts"}), 2, "handover alerts: ");
 }
 
 TEST_F(CliUsageTest, VersionFlagAndCommandAgree) {
