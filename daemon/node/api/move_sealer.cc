@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -59,14 +61,32 @@ absl::StatusOr<std::vector<SealedSubmission>> MoveSealer::Finish() {
         "attachments[", current_, "] ended after ", a.size - remaining_,
         " of its declared ", a.size, " bytes"));
   }
-  std::vector<SealedSubmission> sealed;
-  for (View& view : views_) {
-    absl::StatusOr<SealedSubmission> one = view.sealer->Finish();
-    if (!one.ok()) {
-      for (const SealedSubmission& done : sealed) unlink(done.path.c_str());
-      return one.status();
+  // Each view ends with its own fsyncs (file, then directory); finishing
+  // the views side by side overlaps those waits instead of adding them up,
+  // which is most of what a move costs before its police view can leave.
+  std::vector<std::optional<absl::StatusOr<SealedSubmission>>> finished(
+      views_.size());
+  {
+    std::vector<std::thread> finishing;
+    for (size_t i = 1; i < views_.size(); ++i) {
+      finishing.emplace_back(
+          [this, &finished, i] { finished[i] = views_[i].sealer->Finish(); });
     }
-    sealed.push_back(*std::move(one));
+    if (!views_.empty()) finished[0] = views_[0].sealer->Finish();
+    for (std::thread& t : finishing) t.join();
+  }
+  std::vector<SealedSubmission> sealed;
+  absl::Status first_error;
+  for (std::optional<absl::StatusOr<SealedSubmission>>& one : finished) {
+    if (one->ok()) {
+      sealed.push_back(**std::move(one));
+    } else if (first_error.ok()) {
+      first_error = one->status();
+    }
+  }
+  if (!first_error.ok()) {
+    for (const SealedSubmission& done : sealed) unlink(done.path.c_str());
+    return first_error;
   }
   return sealed;
 }

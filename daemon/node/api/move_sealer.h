@@ -7,7 +7,8 @@
 //
 // Failure leaves nothing behind: a view that has not finished removes its
 // temporary file when destroyed, and if any view fails to finish, the
-// files of those that did are removed too. Not thread-safe.
+// files of those that did are removed too. Not thread-safe (Finish uses
+// threads internally; the sealers it finishes are each used by one).
 #ifndef HANDOVER_NODE_API_MOVE_SEALER_H_
 #define HANDOVER_NODE_API_MOVE_SEALER_H_
 
@@ -37,7 +38,8 @@ class MoveSealer {
   absl::Status Write(absl::string_view data);
 
   // INVALID_ARGUMENT if an attachment is short; otherwise finishes every
-  // view, in the order added.
+  // view, side by side on threads of its own, and returns them in the
+  // order added.
   absl::StatusOr<std::vector<SealedSubmission>> Finish();
 
  private:
