@@ -294,7 +294,13 @@ absl::StatusOr<std::vector<OutboxTransfer>> SqliteNodeStore::ListPendingUploads(
           // transfer made each claim scan the whole history).
           " FROM outbox_transfers t WHERE t.transfer_id IN (SELECT "
           "transfer_id FROM outbox_recipients WHERE state = 1) "
-          "ORDER BY t.rowid LIMIT ?1")));
+          // A move's police view goes first: a control room must hear of a
+          // child's arrival within seconds, while the other views and
+          // ordinary transfers can wait their turn in a backlog.
+          "ORDER BY EXISTS (SELECT 1 FROM move_views v WHERE v.transfer_id = "
+          "t.transfer_id AND v.kind = ",
+          static_cast<int>(handover::v1::AGENCY_KIND_POLICE_FORCE),
+          ") DESC, t.rowid LIMIT ?1")));
   list.Bind(1, static_cast<int64_t>(limit));
   std::vector<OutboxTransfer> out;
   while (true) {
