@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "loadgen/latency_stats.h"
+#include "loadgen/paced_run.h"
 
 namespace handover::bench {
 
@@ -36,6 +37,13 @@ absl::StatusOr<RunSummary> RunGrpcEchoBaseline(const LoadShape& shape,
 // own connection, in `dir`.
 absl::StatusOr<RunSummary> RunSqliteBaseline(const LoadShape& shape,
                                              const std::string& dir);
+
+// Publishes `payload_bytes` messages paced as `shape` says, unary over
+// mutual TLS, to an in-process server that writes each to a subscriber's
+// open server stream; latency is due time → arrival on the stream.
+absl::StatusOr<RunSummary> RunGrpcStreamBaseline(const PacedShape& shape,
+                                                 uint64_t payload_bytes,
+                                                 const TlsMaterial& tls);
 
 }  // namespace handover::bench
 

@@ -55,10 +55,10 @@ RunSummary LatencyStats::Summarize(std::string name,
 std::string FormatSummary(const RunSummary& s) {
   return absl::StrFormat(
       "%-28s %7d ops %9.1f ops/s %9.1f MB/s  p50 %8.2f ms  p99 %8.2f ms  "
-      "failures %d",
+      "max %8.2f ms  failures %d",
       s.name, s.operations, s.OperationsPerSecond(), s.MegabytesPerSecond(),
       absl::ToDoubleMilliseconds(s.p50), absl::ToDoubleMilliseconds(s.p99),
-      s.failures);
+      absl::ToDoubleMilliseconds(s.max), s.failures);
 }
 
 }  // namespace handover::bench

@@ -39,7 +39,7 @@ class LatencyStats {
   uint64_t failures_ = 0;
 };
 
-// One line: "name  N ops  X ops/s  Y MB/s  p50 A ms  p99 B ms".
+// One line: "name  N ops  X ops/s  Y MB/s  p50 A ms  p99 B ms  max C ms".
 std::string FormatSummary(const RunSummary& summary);
 
 }  // namespace handover::bench
