@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -103,6 +104,22 @@ TEST_F(MoveStoreTest, StoresAWholeMoveAndReadsItBack) {
   ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->move_id, TransferId(1001));
   EXPECT_EQ(info->kind, v1::AGENCY_KIND_HEALTH_TEAM);
+}
+
+TEST_F(MoveStoreTest, APoliceViewIsUploadedBeforeEverythingQueuedEarlier) {
+  // An ordinary transfer and a move whose health view was stored first: the
+  // police view must still lead the upload queue, so a backlog never delays
+  // a control room's alert.
+  ASSERT_OK(store_->InsertOutbox(MakeOutbox(50, "case-system", "t1")).status());
+  MoveRecord move = Move(1, "m1", 1);
+  std::swap(move.views[0], move.views[1]);
+  ASSERT_OK(store_->InsertMove(move).status());
+  ASSERT_OK_AND_ASSIGN(std::vector<OutboxTransfer> queued,
+                       store_->ListPendingUploads(10));
+  ASSERT_EQ(queued.size(), 3u);
+  EXPECT_EQ(queued[0].transfer_id, TransferId(1));   // the police view
+  EXPECT_EQ(queued[1].transfer_id, TransferId(50));  // then in stored order
+  EXPECT_EQ(queued[2].transfer_id, TransferId(2));
 }
 
 TEST_F(MoveStoreTest, RepeatedKeyStoresNothingAndNamesTheFirstMove) {
