@@ -1,0 +1,111 @@
+#include "deliverylog/event_recorder.h"
+
+#include <algorithm>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "deliverylog/log_entry_codec.h"
+#include "spdlog/spdlog.h"
+
+namespace handover::deliverylog {
+
+LogEvent& LogEvent::Transfer(absl::string_view transfer_id) {
+  entry_.set_transfer_id(std::string(transfer_id));
+  return *this;
+}
+
+LogEvent& LogEvent::Sender(absl::string_view agency_id) {
+  entry_.set_sender(OneLogLine(agency_id, kMaxIdBytes));
+  return *this;
+}
+
+LogEvent& LogEvent::Recipient(absl::string_view agency_id) {
+  entry_.set_recipient(OneLogLine(agency_id, kMaxIdBytes));
+  return *this;
+}
+
+LogEvent& LogEvent::View(absl::string_view view) {
+  entry_.set_view(OneLogLine(view, kMaxViewBytes));
+  return *this;
+}
+
+LogEvent& LogEvent::Size(uint64_t bytes) {
+  entry_.set_size(bytes);
+  return *this;
+}
+
+LogEvent& LogEvent::EnvelopeHash(absl::string_view hash) {
+  entry_.set_envelope_hash(std::string(hash));
+  return *this;
+}
+
+LogEvent& LogEvent::Actor(absl::string_view actor) {
+  entry_.set_actor(OneLogLine(actor, kMaxActorBytes));
+  return *this;
+}
+
+LogEvent& LogEvent::Detail(absl::string_view detail) {
+  entry_.set_detail(OneLogLine(detail, kMaxDetailBytes));
+  return *this;
+}
+
+LogEvent& LogEvent::Time(absl::Time at) {
+  *entry_.mutable_time() = MicrosToTimestamp(absl::ToUnixMicros(at));
+  return *this;
+}
+
+std::string OneLogLine(absl::string_view text, size_t max_bytes) {
+  constexpr absl::string_view kCut = "...";
+  std::string line;
+  line.reserve(std::min(text.size(), max_bytes));
+  for (char c : text) {
+    line.push_back(c >= 0x20 && c < 0x7f ? c : '?');
+  }
+  if (line.size() > max_bytes && max_bytes >= kCut.size()) {
+    line.resize(max_bytes - kCut.size());
+    line.append(kCut.data(), kCut.size());
+  } else if (line.size() > max_bytes) {
+    line.resize(max_bytes);
+  }
+  return line;
+}
+
+std::optional<uint64_t> EventRecorder::Record(const LogEvent& event) {
+  if (log_ == nullptr) return std::nullopt;
+  absl::StatusOr<uint64_t> appended = log_->Append(event.entry());
+  if (appended.ok()) return *appended;
+  failures_.fetch_add(1);
+  // The event's name and the status only: no ids beyond what the daemon
+  // already logs, and never content.
+  spdlog::error("delivery log: cannot record a {} event: {}",
+                handover::v1::LogEventKind_Name(event.entry().event()),
+                appended.status().ToString());
+  return std::nullopt;
+}
+
+void RecordKeyRotation(const DeliveryLog& log, EventRecorder& events,
+                       const crypto::SecretIdentity& current) {
+  const std::string detail = absl::StrCat(
+      "signing key ", crypto::ToHex(current.public_identity().sign_key_id()));
+  LogQuery query;
+  query.events = {handover::v1::LOG_EVENT_KIND_KEY_ROTATED};
+  query.limit = kMaxPageSize;
+  std::string last_recorded;
+  while (true) {
+    absl::StatusOr<LogPage> page = log.Query(query);
+    if (!page.ok()) {
+      spdlog::error("delivery log: cannot read the key history: {}",
+                    page.status().ToString());
+      return;
+    }
+    if (!page->entries.empty()) last_recorded = page->entries.back().detail();
+    if (!page->next_after_index.has_value()) break;
+    query.after_index = page->next_after_index;
+  }
+  if (last_recorded == detail) return;
+  events.Record(LogEvent(handover::v1::LOG_EVENT_KIND_KEY_ROTATED)
+                    .Sender(current.agency_id())
+                    .Detail(detail));
+}
+
+}  // namespace handover::deliverylog
