@@ -27,6 +27,7 @@
 #include "absl/time/time.h"
 #include "config/ack_deadline.h"  // AckDeadline, AckDueAt
 #include "config/client_role.h"
+#include "config/log_settings.h"
 #include "config/retry_policy.h"
 
 namespace handover::config {
@@ -130,6 +131,7 @@ struct NodeConfig {
   MoveSettings move;
   AcknowledgementDeadlines acknowledgement;
   AlertSettings alerts;
+  LogSettings log;
 };
 
 // Parses and validates TOML text without touching the file system: for

@@ -77,6 +77,7 @@ bool ParseNodeConfigInto(absl::string_view text, NodeConfig* config,
   ReadMoveTable(root, &config->move);
   ReadAcknowledgementTable(root, &config->acknowledgement);
   ReadAlertsTable(root, &config->alerts);
+  ReadLogTable(root, &config->log);
   root.ReportUnknownKeys();
   return true;
 }

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "config/log_settings.h"
 #include "config/retry_policy.h"
 
 namespace handover::config {
@@ -48,6 +49,7 @@ struct RouterConfig {
   RetryPolicy retry;
   RouterLimits limits;
   DeliverySettings delivery;
+  LogSettings log;
 };
 
 // As ParseNodeConfig, for the router.

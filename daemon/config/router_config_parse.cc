@@ -52,6 +52,7 @@ bool ParseRouterConfigInto(absl::string_view text, RouterConfig* config,
   ReadRetryTable(root, &config->retry);
   ReadRouterLimitsTable(root, &config->limits);
   ReadDeliveryTable(root, &config->delivery);
+  ReadLogTable(root, &config->log);
   root.ReportUnknownKeys();
   return true;
 }

@@ -43,6 +43,25 @@ void ReadRetryTable(TableReader& root, RetryPolicy* retry) {
   table->ReportUnknownKeys();
 }
 
+void ReadLogTable(TableReader& root, LogSettings* log) {
+  std::optional<TableReader> table = root.Table("log", Need::kOptional);
+  if (!table) return;
+  absl::Duration interval;
+  if (table->Duration("tree_head_interval", Need::kOptional, &interval)) {
+    if (interval < kMinTreeHeadInterval || interval > kMaxTreeHeadInterval) {
+      table->AddValueProblem(
+          "tree_head_interval",
+          absl::StrCat(FormatConfigDuration(interval),
+                       " is out of range; it must be from ",
+                       FormatConfigDuration(kMinTreeHeadInterval), " to ",
+                       FormatConfigDuration(kMaxTreeHeadInterval)));
+    } else {
+      log->tree_head_interval = interval;
+    }
+  }
+  table->ReportUnknownKeys();
+}
+
 bool CheckConfigTextSize(absl::string_view text, ProblemList* problems) {
   if (text.size() <= kMaxConfigFileBytes) return true;
   problems->Add(

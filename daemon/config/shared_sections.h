@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "config/log_settings.h"
 #include "config/retry_policy.h"
 #include "config/toml_reader.h"
 
@@ -30,6 +31,9 @@ void ReadAgencyId(TableReader& table, absl::string_view key, Need need,
 
 // Reads the optional [retry] table of `root` into `retry`.
 void ReadRetryTable(TableReader& root, RetryPolicy* retry);
+
+// Reads the optional [log] table of `root` into `log`.
+void ReadLogTable(TableReader& root, LogSettings* log);
 
 // True if `text` fits the common budget for config text, else adds a
 // ResourceExhausted problem.

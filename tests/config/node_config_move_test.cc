@@ -180,6 +180,19 @@ rise = "on"
           "\"raise\"?"));
 }
 
+TEST(NodeConfigMoveTest, LogTable) {
+  ASSERT_OK_AND_ASSIGN(NodeConfig defaults, ParseWith(""));
+  EXPECT_EQ(defaults.log.tree_head_interval, absl::Minutes(10));
+  ASSERT_OK_AND_ASSIGN(NodeConfig set,
+                       ParseWith("[log]\ntree_head_interval = \"90s\"\n"));
+  EXPECT_EQ(set.log.tree_head_interval, absl::Seconds(90));
+  EXPECT_THAT(
+      ProblemsWith("[log]\ntree_head_interval = \"2d\"\nretain = 1\n"),
+      ElementsAre("node.toml:17: [log] tree_head_interval: 2d is out of "
+                  "range; it must be from 1s to 1d",
+                  "node.toml:18: unknown key \"retain\" in [log]"));
+}
+
 TEST(NodeConfigMoveTest, AlertMistakes) {
   EXPECT_THAT(
       ProblemsWith("[alerts]\nraise = \"yes\"\nescalate_after = \"8d\"\n"),

@@ -63,6 +63,20 @@ TEST(RouterConfigTest, DefaultsApply) {
   EXPECT_EQ(c.limits.max_envelope_bytes, uint64_t{2} << 30);
   EXPECT_EQ(c.delivery.default_ttl, absl::Hours(24 * 5));
   EXPECT_EQ(c.delivery.ciphertext_retention, absl::Hours(24 * 30));
+  EXPECT_EQ(c.log.tree_head_interval, absl::Minutes(10));
+}
+
+TEST(RouterConfigTest, LogTable) {
+  ASSERT_OK_AND_ASSIGN(
+      RouterConfig c,
+      ParseRouterConfig(
+          std::string(kMinimal) + "[log]\ntree_head_interval = \"1h\"\n",
+          "r.toml"));
+  EXPECT_EQ(c.log.tree_head_interval, absl::Hours(1));
+  EXPECT_FALSE(ParseRouterConfig(std::string(kMinimal) +
+                                     "[log]\ntree_head_interval = \"0s\"\n",
+                                 "r.toml")
+                   .ok());
 }
 
 TEST(RouterConfigTest, MistakesAreAllReported) {
