@@ -1,4 +1,5 @@
 #include "node/alert_raiser.h"
+#include "node/log_events.h"
 
 #include <optional>
 #include <string>
@@ -105,6 +106,15 @@ absl::StatusOr<bool> AlertRaiser::Check(
   spdlog::info("alerts: raised {} ({} priority) for transfer {} from {}",
                raised.alert_id, static_cast<int>(raised.priority),
                crypto::ToHex(transfer_id), record->sender_id);
+  if (options_.events != nullptr) {
+    alerts::AlertEvent event;
+    event.kind = alerts::EventKind::kRaised;
+    event.alert_id = raised.alert_id;
+    event.priority = raised.priority;
+    event.at = raised.raised_at;
+    event.alert = raised;
+    RecordAlertEvent(*options_.events, event);
+  }
   return true;
 }
 

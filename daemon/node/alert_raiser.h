@@ -26,6 +26,7 @@
 #include "alerts/alert_signal.h"
 #include "common/clock.h"
 #include "config/node_config.h"
+#include "deliverylog/event_recorder.h"
 #include "node/directory_client.h"
 #include "node/key_ring.h"
 #include "node/node_store.h"
@@ -37,6 +38,8 @@ struct AlertRaiserOptions {
   const Clock* clock = &SystemClock::Get();
   // How often the thread looks at the queue even without Notify().
   absl::Duration poll_interval = absl::Seconds(5);
+  // Each alert raised is logged here (ALERT_RAISED); may be null.
+  deliverylog::EventRecorder* events = nullptr;
 };
 
 class AlertRaiser {

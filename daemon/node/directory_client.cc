@@ -118,6 +118,13 @@ absl::Status DirectoryClient::Adopt(const std::string& signed_bytes) {
         "refusing an older directory (rollback), keeping version "
         "{}: {}",
         current, std::string(verified.status().message()));
+    if (options_.events != nullptr) {
+      options_.events->Record(
+          deliverylog::LogEvent(handover::v1::LOG_EVENT_KIND_REJECTED)
+              .Actor("directory")
+              .Detail(absl::StrCat("older directory refused (rollback): ",
+                                   verified.status().message())));
+    }
   }
   if (!verified.ok()) return verified.status();
   const uint64_t fetched = verified->version();
@@ -135,6 +142,12 @@ absl::Status DirectoryClient::Adopt(const std::string& signed_bytes) {
     current_ = std::move(view);
   }
   spdlog::info("directory version {} verified and in use", fetched);
+  if (options_.events != nullptr) {
+    options_.events->Record(
+        deliverylog::LogEvent(handover::v1::LOG_EVENT_KIND_DIRECTORY_UPDATED)
+            .Actor("directory")
+            .Detail(absl::StrCat("version ", fetched)));
+  }
   return absl::OkStatus();
 }
 

@@ -20,6 +20,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "crypto/identity.h"
+#include "deliverylog/event_recorder.h"
 #include "directory/directory_view.h"
 #include "node/node_store.h"
 
@@ -50,6 +51,9 @@ struct DirectoryClientOptions {
   absl::Duration refresh_interval = absl::Seconds(60);
   // The first wait after a failed fetch; it doubles up to refresh_interval.
   absl::Duration failure_retry = absl::Seconds(1);
+  // Each new version adopted is logged here (DIRECTORY_UPDATED); and a
+  // rollback refused (REJECTED). May be null.
+  deliverylog::EventRecorder* events = nullptr;
 };
 
 class DirectoryClient {

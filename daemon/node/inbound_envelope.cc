@@ -10,6 +10,7 @@
 #include "common/status_macros.h"
 #include "crypto/envelope_format.h"
 #include "crypto/identity.h"
+#include "deliverylog/delivery_proof.h"
 #include "handover/v1/notice.pb.h"
 #include "notice/notice_signing.h"
 
@@ -156,15 +157,62 @@ AckOrLocalFailure InboundEnvelope::Finish(uint64_t declared_size) {
       Reject("ciphertext does not match the signed length or hash");
     }
   }
-  if (rejection_.has_value()) return RejectedAck(*rejection_);
+  if (rejection_.has_value()) {
+    RecordRejection();
+    return RejectedAck(*rejection_);
+  }
   std::string receipt;
   RETURN_IF_ERROR(Store(&receipt));
   return StoredAck();
 }
 
+void InboundEnvelope::RecordDelivery(absl::Time now,
+                                     handover::v1::DeliveryReceipt* receipt) {
+  if (context_.events == nullptr) return;
+  const crypto::EnvelopeHeader& h = head_.header;
+  deliverylog::LogEvent event(handover::v1::LOG_EVENT_KIND_DELIVERED);
+  event.Transfer(h.transfer_id)
+      .Sender(h.sender_id)
+      .Recipient(context_.keys->agency_id())
+      .Size(file_bytes_)
+      .EnvelopeHash(h.ciphertext_hash)
+      .Actor("router")
+      .Time(now);
+  std::optional<uint64_t> index = context_.events->Record(event);
+  if (!index.has_value() || context_.log == nullptr) return;
+  handover::v1::LogEntry entry = event.entry();
+  entry.set_index(*index);
+  // Without the proof the receipt still proves delivery by its signature;
+  // only the cross-check against our log is missing.
+  if (absl::Status s =
+          deliverylog::AttachDeliveryProof(*context_.log, entry, receipt);
+      !s.ok()) {
+    spdlog::error("inbox: transfer {}: receipt sent without its log proof: {}",
+                  transfer_hex_, s.ToString());
+  }
+}
+
+void InboundEnvelope::RecordRejection() {
+  if (context_.events == nullptr) return;
+  deliverylog::LogEvent event(handover::v1::LOG_EVENT_KIND_REJECTED);
+  event.Recipient(context_.keys->agency_id())
+      .Actor("router")
+      .Detail(*rejection_);
+  // What of the header parsed is worth keeping; a malformed one gives none.
+  if (head_.header.transfer_id.size() == crypto::kTransferIdBytes) {
+    event.Transfer(head_.header.transfer_id);
+  }
+  if (crypto::ValidateAgencyId(head_.header.sender_id).ok()) {
+    event.Sender(head_.header.sender_id);
+  }
+  context_.events->Record(event);
+}
+
 absl::Status InboundEnvelope::Store(std::string* signed_receipt) {
   const crypto::EnvelopeHeader& h = head_.header;
   const absl::Time now = context_.clock->Now();
+  // The file first: the log then says DELIVERED only of what is on disk.
+  RETURN_IF_ERROR(file_->Commit());
   handover::v1::Notice notice;
   notice.set_signer_id(context_.keys->agency_id());
   notice.set_addressee_id(h.sender_id);
@@ -172,11 +220,11 @@ absl::Status InboundEnvelope::Store(std::string* signed_receipt) {
   *notice.mutable_issued_at() = ToTimestamp(now);
   notice.mutable_receipt()->set_ciphertext_hash(h.ciphertext_hash);
   *notice.mutable_receipt()->mutable_stored_at() = ToTimestamp(now);
+  RecordDelivery(now, notice.mutable_receipt());
   ASSIGN_OR_RETURN(handover::v1::SignedNotice signed_notice,
                    notice::SignNotice(context_.keys->current(), notice));
   *signed_receipt = signed_notice.SerializeAsString();
 
-  RETURN_IF_ERROR(file_->Commit());
   InboxRecord record;
   record.transfer_id = h.transfer_id;
   record.sender_id = h.sender_id;

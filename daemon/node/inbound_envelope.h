@@ -26,6 +26,7 @@
 #include "crypto/ciphertext_verifier.h"
 #include "crypto/opener.h"
 #include "handover/v1/envelope.pb.h"
+#include "handover/v1/notice.pb.h"
 #include "node/link_context.h"
 
 namespace handover::node {
@@ -57,6 +58,9 @@ class InboundEnvelope {
   absl::Status StartFile();
   absl::Status Store(std::string* signed_receipt);
   void Reject(std::string reason);
+  // DELIVERED in the log, with the log's proof put into `receipt`.
+  void RecordDelivery(absl::Time now, handover::v1::DeliveryReceipt* receipt);
+  void RecordRejection();
 
   const LinkContext& context_;
   std::string transfer_hex_;

@@ -103,4 +103,12 @@ const crypto::SecretIdentity& KeyRing::ForOpening(
   return current();
 }
 
+std::vector<crypto::PublicIdentity> KeyRing::PublicIdentities() const {
+  std::vector<crypto::PublicIdentity> keys;
+  for (const crypto::SecretIdentity& identity : identities_) {
+    keys.push_back(identity.public_identity());
+  }
+  return keys;
+}
+
 }  // namespace handover::node

@@ -44,6 +44,9 @@ class KeyRing {
   const std::string& agency_id() const { return current().agency_id(); }
   // How many earlier keys the ring holds for opening.
   size_t previous_count() const { return identities_.size() - 1; }
+  // The public halves of every key held, current first: the keys that may
+  // have signed this agency's delivery-log heads.
+  std::vector<crypto::PublicIdentity> PublicIdentities() const;
 
   // The identity whose encryption key has id `box_key_id`, or nullptr if
   // the ring holds no such key.

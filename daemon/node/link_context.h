@@ -16,6 +16,8 @@
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "crypto/identity.h"
+#include "deliverylog/delivery_log.h"
+#include "deliverylog/event_recorder.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "handover/v1/router.pb.h"
 #include "node/directory_client.h"
@@ -36,6 +38,11 @@ struct LinkContext {
   uint64_t max_envelope_bytes = uint64_t{2} << 30;
   // How far ahead of our clock a sender's created_at may be.
   absl::Duration max_clock_skew = absl::Minutes(10);
+  // The delivery log: deliveries, refusals and verified receipts are
+  // recorded through `events`, and a receipt carries its proof from `log`.
+  // Both may be null (then nothing is logged and receipts carry no proof).
+  deliverylog::DeliveryLog* log = nullptr;
+  deliverylog::EventRecorder* events = nullptr;
 };
 
 // A handler's answer for one pushed item. An error Status (rather than a

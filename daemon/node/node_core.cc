@@ -14,19 +14,24 @@
 #include "common/file_util.h"
 #include "common/status_macros.h"
 #include "crypto/key_file.h"
+#include "deliverylog/sqlite_delivery_log.h"
+#include "handover/v1/router.grpc.pb.h"
 #include "node/alert_raiser.h"
+#include "node/log_events.h"
 #include "node/notice_sender.h"
 #include "node/outbox_sender.h"
 #include "node/router_link.h"
 #include "node/withdrawal_sender.h"
 #include "policy/default_policy.h"
 #include "policy/policy_file.h"
+#include "rpc/grpc_status.h"
 #include "rpc/tls_credentials.h"
 
 namespace handover::node {
 namespace {
 
 constexpr absl::Duration kDirectoryFetchTimeout = absl::Seconds(20);
+constexpr absl::Duration kRouterLogQueryTimeout = absl::Seconds(10);
 
 std::string Join(const std::string& dir, absl::string_view name) {
   return (std::filesystem::path(dir) / std::string(name)).string();
@@ -94,6 +99,7 @@ absl::StatusOr<std::unique_ptr<NodeCore>> NodeCore::Start(
   }
   RemoveStaleTemporaries(core->outbox_dir_);
   RemoveStaleTemporaries(core->inbox_dir_);
+  RETURN_IF_ERROR(core->OpenDeliveryLog(config.log));
   ASSIGN_OR_RETURN(core->store_, OpenSqliteNodeStore(Join(
                                      core->data_dir_, kNodeDatabaseFileName)));
   RETURN_IF_ERROR(RemoveOrphanedOutboxFiles(*core->store_, core->outbox_dir_));
@@ -115,10 +121,12 @@ absl::StatusOr<std::unique_ptr<NodeCore>> NodeCore::Start(
           {config.router.ca, config.router.tls_cert, config.router.tls_key}));
   std::shared_ptr<grpc::Channel> channel =
       rpc::MakeChannel(config.router.address, credentials);
+  core->router_channel_ = channel;
 
   DirectoryClientOptions directory_options;
   directory_options.data_dir = core->data_dir_;
   directory_options.trust_root = std::move(trust_root);
+  directory_options.events = core->events_.get();
   ASSIGN_OR_RETURN(
       core->directory_,
       DirectoryClient::Create(
@@ -128,6 +136,8 @@ absl::StatusOr<std::unique_ptr<NodeCore>> NodeCore::Start(
   OutboxSenderOptions sender_options;
   sender_options.retry = config.retry;
   sender_options.clock = clock;
+  sender_options.events = core->events_.get();
+  sender_options.agency_id = core->keys_->agency_id();
   core->sender_ = std::make_unique<OutboxSender>(core->store_.get(), channel,
                                                  sender_options);
 
@@ -145,15 +155,20 @@ absl::StatusOr<std::unique_ptr<NodeCore>> NodeCore::Start(
   link_options.context.inbox_dir = core->inbox_dir_;
   link_options.context.router_agency_id = config.router.agency_id;
   link_options.context.max_envelope_bytes = config.limits.max_envelope_bytes;
+  link_options.context.log = core->log_.get();
+  link_options.context.events = core->events_.get();
   link_options.retry = config.retry;
   WithdrawalSenderOptions withdrawal_options;
   withdrawal_options.clock = clock;
+  withdrawal_options.events = core->events_.get();
+  withdrawal_options.agency_id = core->keys_->agency_id();
   core->withdrawal_sender_ = std::make_unique<WithdrawalSender>(
       core->store_.get(), channel, withdrawal_options);
 
   AlertRaiserOptions raiser_options;
   raiser_options.mode = config.alerts.raise;
   raiser_options.clock = clock;
+  raiser_options.events = core->events_.get();
   core->alert_raiser_ = std::make_unique<AlertRaiser>(
       core->store_.get(), core->directory_.get(), core->keys_.get(),
       core->alert_book_.get(), core->alert_signal_.get(), raiser_options);
@@ -162,8 +177,14 @@ absl::StatusOr<std::unique_ptr<NodeCore>> NodeCore::Start(
   escalator_options.escalate_after = config.alerts.escalate_after;
   escalator_options.interval =
       std::min(absl::Seconds(30), config.alerts.escalate_after / 4);
+  deliverylog::EventRecorder* events = core->events_.get();
   escalator_options.on_events =
-      [signal](const std::vector<alerts::AlertEvent>&) { signal->Notify(); };
+      [signal, events](const std::vector<alerts::AlertEvent>& escalated) {
+        for (const alerts::AlertEvent& event : escalated) {
+          RecordEscalation(*events, event);
+        }
+        signal->Notify();
+      };
   core->escalator_ = std::make_unique<alerts::Escalator>(
       core->alert_book_.get(), clock, std::move(escalator_options));
 
@@ -184,6 +205,7 @@ absl::StatusOr<std::unique_ptr<NodeCore>> NodeCore::Start(
   core->withdrawal_sender_->Start();
   core->alert_raiser_->Start();
   RETURN_IF_ERROR(core->escalator_->Start());
+  core->head_publisher_->Start();
   spdlog::info("node core started for {} (directory version {})",
                core->agency_id(), core->directory_->version());
   return core;
@@ -202,6 +224,44 @@ void NodeCore::Stop() {
   if (escalator_ != nullptr) escalator_->Stop();
   if (alert_raiser_ != nullptr) alert_raiser_->Stop();
   if (directory_ != nullptr) directory_->Stop();
+  // Last, so the events of the drain above are covered by a signed head.
+  if (head_publisher_ != nullptr) head_publisher_->Stop();
+}
+
+std::string NodeCore::log_path() const {
+  return Join(data_dir_, kLogDatabaseFileName);
+}
+
+absl::StatusOr<handover::v1::GetTransferLogResponse>
+NodeCore::RouterTransferLog(const std::string& transfer_id) const {
+  auto stub = handover::v1::Router::NewStub(router_channel_);
+  grpc::ClientContext context;
+  context.set_deadline(
+      absl::ToChronoTime(absl::Now() + kRouterLogQueryTimeout));
+  handover::v1::GetTransferLogRequest request;
+  request.set_transfer_id(transfer_id);
+  handover::v1::GetTransferLogResponse response;
+  const grpc::Status status =
+      stub->GetTransferLog(&context, request, &response);
+  RETURN_IF_ERROR(rpc::FromRouterCallStatus(status, context));
+  return response;
+}
+
+absl::Status NodeCore::OpenDeliveryLog(const config::LogSettings& settings) {
+  deliverylog::SqliteDeliveryLogOptions options;
+  options.path = log_path();
+  options.log_id = keys_->agency_id();
+  // The ring outlives the log (members are destroyed in reverse order), so
+  // the log may borrow the signing key without owning it.
+  options.signer = std::shared_ptr<const crypto::SecretIdentity>(
+      std::shared_ptr<void>(), &keys_->current());
+  options.clock = clock_;
+  ASSIGN_OR_RETURN(log_, deliverylog::SqliteDeliveryLog::Open(options));
+  events_ = std::make_unique<deliverylog::EventRecorder>(log_.get());
+  head_publisher_ = std::make_unique<deliverylog::TreeHeadPublisher>(
+      log_.get(), settings.tree_head_interval);
+  deliverylog::RecordKeyRotation(*log_, *events_, keys_->current());
+  return absl::OkStatus();
 }
 
 void NodeCore::NotifyNotices() {

@@ -13,6 +13,7 @@
 //                      insert reports a duplicate
 //   inbox/             envelopes delivered to us, sealed
 //   alerts.db          the control room's alert book (police nodes)
+//   log.db             the delivery log (docs/LOG.md)
 //
 // Thread-safety: every accessor and NotifyOutbox/router_connected are
 // thread-safe; Stop() is called once, by the owner.
@@ -28,6 +29,11 @@
 #include "alerts/escalator.h"
 #include "common/clock.h"
 #include "config/node_config.h"
+#include "deliverylog/delivery_log.h"
+#include "deliverylog/event_recorder.h"
+#include "deliverylog/tree_head_publisher.h"
+#include "grpcpp/channel.h"
+#include "handover/v1/router.pb.h"
 #include "node/directory_client.h"
 #include "node/key_ring.h"
 #include "node/node_store.h"
@@ -45,6 +51,7 @@ inline constexpr char kNodeDatabaseFileName[] = "node.db";
 inline constexpr char kOutboxDirName[] = "outbox";
 inline constexpr char kInboxDirName[] = "inbox";
 inline constexpr char kAlertDatabaseFileName[] = "alerts.db";
+inline constexpr char kLogDatabaseFileName[] = "log.db";
 
 class NodeCore {
  public:
@@ -79,6 +86,15 @@ class NodeCore {
   alerts::AlertBook* alert_book() const { return alert_book_.get(); }
   alerts::AlertSignal* alert_signal() const { return alert_signal_.get(); }
 
+  // The delivery log, and the one way the node's parts write to it.
+  deliverylog::DeliveryLog* delivery_log() const { return log_.get(); }
+  deliverylog::EventRecorder* events() const { return events_.get(); }
+  std::string log_path() const;
+  // The router's log of one transfer this agency sent or received
+  // (Router.GetTransferLog), with a deadline of a few seconds.
+  absl::StatusOr<handover::v1::GetTransferLogResponse> RouterTransferLog(
+      const std::string& transfer_id) const;
+
   // A transfer was just stored in the outbox: upload it now.
   void NotifyOutbox();
   // A notice we signed (an acknowledgement) was queued: send it now.
@@ -94,13 +110,19 @@ class NodeCore {
 
  private:
   NodeCore() = default;
+  // Opens <data_dir>/log.db, signing heads with the current key.
+  absl::Status OpenDeliveryLog(const config::LogSettings& settings);
 
   const Clock* clock_ = nullptr;
   std::string data_dir_;
   std::string outbox_dir_;
   std::string inbox_dir_;
   std::unique_ptr<KeyRing> keys_;
+  std::unique_ptr<deliverylog::DeliveryLog> log_;
+  std::unique_ptr<deliverylog::EventRecorder> events_;
+  std::unique_ptr<deliverylog::TreeHeadPublisher> head_publisher_;
   std::unique_ptr<NodeStore> store_;
+  std::shared_ptr<grpc::Channel> router_channel_;
   std::unique_ptr<DirectoryClient> directory_;
   std::unique_ptr<OutboxSender> sender_;
   std::unique_ptr<NoticeSender> notice_sender_;

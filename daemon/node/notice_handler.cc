@@ -6,9 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "crypto/envelope_format.h"
 #include "crypto/identity.h"
+#include "deliverylog/delivery_proof.h"
+#include "deliverylog/event_recorder.h"
 #include "notice/notice_signing.h"
 
 namespace handover::node {
@@ -49,6 +52,39 @@ std::string ReportReason(const handover::v1::NonDeliveryReport& report) {
 
 }  // namespace
 
+void NoticeHandler::RecordReceipt(
+    const handover::v1::Notice& notice,
+    const std::vector<crypto::PublicIdentity>& keys,
+    const TransferRecord& transfer) {
+  if (context_.events == nullptr) return;
+  absl::StatusOr<std::string> proven = deliverylog::VerifyDeliveryProof(
+      notice.receipt(), notice.signer_id(), notice.transfer_id(),
+      transfer.transfer.ciphertext_hash, keys);
+  std::string detail;
+  if (proven.ok()) {
+    detail = absl::StrCat("signature verified; delivery proven in ",
+                          notice.signer_id(), "'s log: ", *proven);
+  } else if (absl::IsNotFound(proven.status())) {
+    detail = "signature verified; the receipt carries no log proof";
+  } else {
+    // The signed receipt stands; the mismatch is for an admin to look at.
+    detail = absl::StrCat("signature verified; its log proof does NOT: ",
+                          proven.status().message());
+    spdlog::warn("outbox: transfer {}: {}'s receipt has a bad log proof: {}",
+                 crypto::ToHex(notice.transfer_id()), notice.signer_id(),
+                 proven.status().ToString());
+  }
+  context_.events->Record(
+      deliverylog::LogEvent(handover::v1::LOG_EVENT_KIND_RECEIPT_VERIFIED)
+          .Transfer(notice.transfer_id())
+          .Sender(context_.keys->agency_id())
+          .Recipient(notice.signer_id())
+          .Size(transfer.transfer.envelope_size)
+          .EnvelopeHash(transfer.transfer.ciphertext_hash)
+          .Actor(notice.signer_id())
+          .Detail(detail));
+}
+
 AckOrLocalFailure NoticeHandler::Apply(
     const handover::v1::SignedNotice& signed_notice) {
   if (signed_notice.ByteSizeLong() > notice::kMaxSignedNoticeBytes) {
@@ -77,7 +113,7 @@ AckOrLocalFailure NoticeHandler::Apply(
   }
   const std::string serialized = signed_notice.SerializeAsString();
   if (notice->has_receipt()) {
-    return ApplyReceipt(*notice, *transfer, serialized);
+    return ApplyReceipt(*notice, *keys, *transfer, serialized);
   }
   if (notice->has_non_delivery()) {
     return ApplyReport(*notice, *transfer, serialized);
@@ -89,8 +125,9 @@ AckOrLocalFailure NoticeHandler::Apply(
 }
 
 AckOrLocalFailure NoticeHandler::ApplyReceipt(
-    const handover::v1::Notice& notice, const TransferRecord& transfer,
-    const std::string& serialized) {
+    const handover::v1::Notice& notice,
+    const std::vector<crypto::PublicIdentity>& keys,
+    const TransferRecord& transfer, const std::string& serialized) {
   if (!IsRecipient(transfer, notice.signer_id())) {
     return RejectedAck("receipt is not from a recipient of the transfer");
   }
@@ -107,6 +144,7 @@ AckOrLocalFailure NoticeHandler::ApplyReceipt(
   spdlog::info("outbox: transfer {} delivered to {}{}",
                crypto::ToHex(notice.transfer_id()), notice.signer_id(),
                applied ? "" : " (state already final)");
+  if (applied) RecordReceipt(notice, keys, transfer);
   return StoredAck();
 }
 
@@ -137,6 +175,20 @@ AckOrLocalFailure NoticeHandler::ApplyAcknowledgement(
   spdlog::info("outbox: transfer {} acknowledged by {}{}",
                crypto::ToHex(notice.transfer_id()), notice.signer_id(),
                recorded ? "" : " (already acknowledged)");
+  if (recorded && context_.events != nullptr) {
+    context_.events->Record(
+        deliverylog::LogEvent(
+            handover::v1::LOG_EVENT_KIND_ACKNOWLEDGEMENT_VERIFIED)
+            .Transfer(notice.transfer_id())
+            .Sender(context_.keys->agency_id())
+            .Recipient(notice.signer_id())
+            .EnvelopeHash(ack.ciphertext_hash())
+            .Actor(ack.operator_id())
+            .Detail(
+                ack.alert_id().empty()
+                    ? "acknowledged"
+                    : absl::StrCat("alert ", ack.alert_id(), " acknowledged")));
+  }
   return StoredAck();
 }
 
@@ -173,6 +225,21 @@ AckOrLocalFailure NoticeHandler::ApplyReport(const handover::v1::Notice& notice,
                report.undelivered_recipient(),
                handover::v1::NonDeliveryReason_Name(report.reason()),
                applied ? "" : "; state already final, unchanged");
+  if (applied && context_.events != nullptr) {
+    handover::v1::LogEventKind kind = handover::v1::LOG_EVENT_KIND_FAILED;
+    if (update.state == handover::v1::DELIVERY_STATE_EXPIRED) {
+      kind = handover::v1::LOG_EVENT_KIND_EXPIRED;
+    } else if (update.state == handover::v1::DELIVERY_STATE_WITHDRAWN) {
+      kind = handover::v1::LOG_EVENT_KIND_SUPERSEDED;
+    }
+    context_.events->Record(deliverylog::LogEvent(kind)
+                                .Transfer(notice.transfer_id())
+                                .Sender(context_.keys->agency_id())
+                                .Recipient(report.undelivered_recipient())
+                                .EnvelopeHash(transfer.transfer.ciphertext_hash)
+                                .Actor(notice.signer_id())
+                                .Detail(update.reason));
+  }
   return StoredAck();
 }
 

@@ -15,6 +15,9 @@
 #ifndef HANDOVER_NODE_NOTICE_HANDLER_H_
 #define HANDOVER_NODE_NOTICE_HANDLER_H_
 
+#include <vector>
+
+#include "crypto/identity.h"
 #include "handover/v1/notice.pb.h"
 #include "node/link_context.h"
 
@@ -28,9 +31,13 @@ class NoticeHandler {
   AckOrLocalFailure Apply(const handover::v1::SignedNotice& signed_notice);
 
  private:
-  AckOrLocalFailure ApplyReceipt(const handover::v1::Notice& notice,
-                                 const TransferRecord& transfer,
-                                 const std::string& serialized);
+  AckOrLocalFailure ApplyReceipt(
+      const handover::v1::Notice& notice,
+      const std::vector<crypto::PublicIdentity>& keys,
+      const TransferRecord& transfer, const std::string& serialized);
+  void RecordReceipt(const handover::v1::Notice& notice,
+                     const std::vector<crypto::PublicIdentity>& keys,
+                     const TransferRecord& transfer);
   AckOrLocalFailure ApplyAcknowledgement(const handover::v1::Notice& notice,
                                          const TransferRecord& transfer,
                                          const std::string& serialized);

@@ -14,6 +14,7 @@
 #include "common/status_macros.h"
 #include "crypto/identity.h"
 #include "crypto/opener.h"
+#include "node/log_events.h"
 #include "rpc/grpc_status.h"
 
 namespace handover::node {
@@ -258,6 +259,16 @@ void OutboxSender::Finish(const OutboxTransfer& transfer, DeliveryState state,
     spdlog::error("outbox: cannot record the state of transfer {}: {}",
                   Hex(transfer.transfer_id), moved.status().ToString());
     return;
+  }
+  if (*moved > 0 && options_.events != nullptr) {
+    handover::v1::LogEventKind kind = handover::v1::LOG_EVENT_KIND_FAILED;
+    if (state == handover::v1::DELIVERY_STATE_AT_ROUTER) {
+      kind = handover::v1::LOG_EVENT_KIND_SENT_TO_ROUTER;
+    } else if (state == handover::v1::DELIVERY_STATE_EXPIRED) {
+      kind = handover::v1::LOG_EVENT_KIND_EXPIRED;
+    }
+    RecordPerRecipient(*options_.events, kind, options_.agency_id, transfer,
+                       reason);
   }
   // Every recipient is now past QUEUED: the router holds the copy that
   // travels on, or it will never travel.

@@ -32,6 +32,7 @@
 #include "common/file_util.h"
 #include "config/retry_policy.h"
 #include "crypto/opener.h"
+#include "deliverylog/event_recorder.h"
 #include "handover/v1/router.grpc.pb.h"
 #include "node/node_store.h"
 
@@ -51,6 +52,10 @@ struct OutboxSenderOptions {
   // How long Stop() lets in-flight uploads finish before cancelling them
   // (a cancelled upload is simply retried after a restart).
   absl::Duration drain_timeout = absl::Seconds(5);
+  // Where each copy's hand-over to the router (or its end) is logged; may
+  // be null. This agency's id names the sender in those entries.
+  deliverylog::EventRecorder* events = nullptr;
+  std::string agency_id;
 };
 
 // What became of one upload attempt.

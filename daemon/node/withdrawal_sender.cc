@@ -79,6 +79,15 @@ absl::Status WithdrawalSender::Apply(
         applied.status().code() != absl::StatusCode::kNotFound) {
       return applied.status();
     }
+    if (applied.ok() && *applied && options_.events != nullptr) {
+      options_.events->Record(
+          deliverylog::LogEvent(handover::v1::LOG_EVENT_KIND_SUPERSEDED)
+              .Transfer(transfer_id)
+              .Sender(options_.agency_id)
+              .Recipient(copy.recipient_id())
+              .Actor("router")
+              .Detail(update.reason));
+    }
   }
   return absl::OkStatus();
 }

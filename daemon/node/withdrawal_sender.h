@@ -21,6 +21,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "deliverylog/event_recorder.h"
 #include "handover/v1/router.grpc.pb.h"
 #include "node/node_store.h"
 
@@ -31,6 +32,10 @@ struct WithdrawalSenderOptions {
   absl::Duration call_timeout = absl::Seconds(30);
   // How often the thread retries without Notify().
   absl::Duration poll_interval = absl::Seconds(5);
+  // Each copy withdrawn is logged here (SUPERSEDED); may be null. This
+  // agency's id names the sender in those entries.
+  deliverylog::EventRecorder* events = nullptr;
+  std::string agency_id;
 };
 
 class WithdrawalSender {

@@ -249,6 +249,14 @@ absl::StatusOr<bool> EnvelopeIntake::Submit(absl::string_view caller_id,
     return true;
   }
   for (const std::string& recipient : record.recipients) {
+    RecordEvent(*env_, deliverylog::LogEvent(
+                           handover::v1::LOG_EVENT_KIND_ACCEPTED_BY_ROUTER)
+                           .Transfer(record.transfer_id)
+                           .Sender(record.sender_id)
+                           .Recipient(recipient)
+                           .Size(envelope_bytes)
+                           .EnvelopeHash(record.ciphertext_hash)
+                           .Actor(caller_id));
     env_->hub->Notify(recipient);
   }
   spdlog::info("transfer {} from {} accepted: {} bytes for {}", transfer,

@@ -164,6 +164,7 @@ absl::Status MailboxStream::ApplyAcks() {
     if (update.changed && update.item.kind == ItemKind::kEnvelope) {
       spdlog::info("transfer {}: stored at {}",
                    crypto::ToHex(update.item.transfer_id), agency_id_);
+      RecordDelivered(update.item);
     }
   }
   if (updates.size() != stored.size()) {
@@ -176,6 +177,19 @@ absl::Status MailboxStream::ApplyAcks() {
     in_flight_.erase(ack->delivery_id());
   }
   return absl::OkStatus();
+}
+
+void MailboxStream::RecordDelivered(const MailboxItem& item) {
+  absl::StatusOr<std::optional<EnvelopeRecord>> envelope =
+      env_->store->FindEnvelope(item.transfer_id);
+  deliverylog::LogEvent event(handover::v1::LOG_EVENT_KIND_DELIVERED);
+  event.Transfer(item.transfer_id).Recipient(agency_id_).Actor(agency_id_);
+  if (envelope.ok() && envelope->has_value()) {
+    event.Sender((*envelope)->sender_id)
+        .Size((*envelope)->ciphertext_size)
+        .EnvelopeHash((*envelope)->ciphertext_hash);
+  }
+  RecordEvent(*env_, event);
 }
 
 absl::Status MailboxStream::Reject(uint64_t delivery_id,
@@ -211,6 +225,14 @@ absl::Status MailboxStream::Reject(uint64_t delivery_id,
   if (outcome.changed) {
     spdlog::warn("transfer {}: rejected by {}: {}",
                  crypto::ToHex(item->transfer_id), agency_id_, line);
+    RecordEvent(*env_,
+                deliverylog::LogEvent(handover::v1::LOG_EVENT_KIND_FAILED)
+                    .Transfer(item->transfer_id)
+                    .Sender(envelope->sender_id)
+                    .Recipient(agency_id_)
+                    .EnvelopeHash(envelope->ciphertext_hash)
+                    .Actor(agency_id_)
+                    .Detail(absl::StrCat("rejected by the recipient: ", line)));
     env_->hub->Notify(envelope->sender_id);
   }
   env_->janitor->RemoveReleased(outcome.released);
@@ -269,6 +291,14 @@ absl::Status MailboxStream::GiveUp(const MailboxItem& item,
   if (outcome.changed) {
     spdlog::warn("transfer {}: not delivered to {}: ciphertext past retention",
                  crypto::ToHex(item.transfer_id), agency_id_);
+    RecordEvent(*env_,
+                deliverylog::LogEvent(handover::v1::LOG_EVENT_KIND_EXPIRED)
+                    .Transfer(item.transfer_id)
+                    .Sender(envelope.sender_id)
+                    .Recipient(agency_id_)
+                    .EnvelopeHash(envelope.ciphertext_hash)
+                    .Actor("router")
+                    .Detail("ciphertext past retention"));
     env_->hub->Notify(envelope.sender_id);
   }
   env_->janitor->RemoveReleased(outcome.released);
@@ -358,6 +388,15 @@ absl::Status MailboxStream::PushEnvelope(const MailboxItem& item, bool flush) {
   spdlog::debug("transfer {}: pushed to {} (delivery {}, attempt {})",
                 crypto::ToHex(item.transfer_id), agency_id_, item.delivery_id,
                 item.attempts + 1);
+  RecordEvent(*env_,
+              deliverylog::LogEvent(handover::v1::LOG_EVENT_KIND_FORWARDED)
+                  .Transfer(item.transfer_id)
+                  .Sender(envelope->sender_id)
+                  .Recipient(agency_id_)
+                  .Size(envelope->ciphertext_size)
+                  .EnvelopeHash(envelope->ciphertext_hash)
+                  .Actor("router")
+                  .Detail(absl::StrCat("attempt ", item.attempts + 1)));
   return absl::OkStatus();
 }
 

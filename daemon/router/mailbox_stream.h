@@ -63,6 +63,8 @@ class MailboxStream {
   // Applies the acks the reader has queued.
   absl::Status ApplyAcks();
   absl::Status Reject(uint64_t delivery_id, const std::string& reason);
+  // DELIVERED in the router's log: `item` was stored by its recipient.
+  void RecordDelivered(const MailboxItem& item);
   // Pushes `items`, which are all in flight from the start.
   absl::Status PushItems(const std::vector<MailboxItem>& items);
   absl::Status PushEnvelope(const MailboxItem& item, bool flush);

@@ -8,6 +8,8 @@
 
 #include "common/clock.h"
 #include "config/retry_policy.h"
+#include "deliverylog/delivery_log.h"
+#include "deliverylog/event_recorder.h"
 #include "router/ciphertext_janitor.h"
 #include "router/ciphertext_spool.h"
 #include "router/directory_holder.h"
@@ -44,7 +46,17 @@ struct RouterEnv {
   const DirectorySource* directory = nullptr;
   MailboxHub* hub = nullptr;
   const ReportSigner* signer = nullptr;
+  // The router's delivery log (routing metadata only) and the recorder
+  // every handler writes it through.
+  deliverylog::DeliveryLog* log = nullptr;
+  deliverylog::EventRecorder* events = nullptr;
 };
+
+// Records `event` if the router keeps a log (tests may build none).
+inline void RecordEvent(const RouterEnv& env,
+                        const deliverylog::LogEvent& event) {
+  if (env.events != nullptr) env.events->Record(event);
+}
 
 }  // namespace handover::router
 

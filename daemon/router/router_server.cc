@@ -12,6 +12,7 @@
 #include "common/status_macros.h"
 #include "config/host_port.h"
 #include "crypto/key_file.h"
+#include "deliverylog/sqlite_delivery_log.h"
 #include "router/directory_holder.h"
 #include "router/router_service.h"
 #include "router/sqlite_router_store.h"
@@ -25,6 +26,7 @@ namespace {
 
 constexpr char kDatabaseName[] = "router.sqlite";
 constexpr char kSpoolName[] = "spool";
+constexpr char kLogName[] = "log.db";
 
 // "router.toml: [router] key_dir: ...", as the config's own problems read.
 absl::Status Labelled(const config::RouterConfig& config,
@@ -105,6 +107,8 @@ absl::Status RouterServer::Build(const config::RouterConfig& config,
                      ", not ", settings.agency_id));
   }
   identity_ = std::make_unique<crypto::SecretIdentity>(std::move(*identity));
+  RETURN_IF_ERROR(
+      Labelled(config, "[router] data_dir", OpenLog(config, options.clock)));
   absl::StatusOr<crypto::PublicIdentity> trust_root =
       crypto::LoadPublicIdentity(settings.trust_root);
   RETURN_IF_ERROR(Labelled(config, "[router] trust_root", trust_root.status()));
@@ -117,8 +121,14 @@ absl::Status RouterServer::Build(const config::RouterConfig& config,
   hub_ = std::make_unique<MailboxHub>();
   hub_->AnnounceDirectory(directory_->version());
   MailboxHub* hub = hub_.get();
-  directory_->AddListener(
-      [hub](uint64_t version) { hub->AnnounceDirectory(version); });
+  deliverylog::EventRecorder* events = events_.get();
+  directory_->AddListener([hub, events](uint64_t version) {
+    hub->AnnounceDirectory(version);
+    events->Record(
+        deliverylog::LogEvent(handover::v1::LOG_EVENT_KIND_DIRECTORY_UPDATED)
+            .Actor("directory")
+            .Detail(absl::StrCat("version ", version)));
+  });
   janitor_ = std::make_unique<CiphertextJanitor>(store_.get(), spool_.get(),
                                                  options.clock);
   signer_ = std::make_unique<ReportSigner>(identity_.get(), options.clock);
@@ -133,6 +143,8 @@ absl::Status RouterServer::Build(const config::RouterConfig& config,
   env_.directory = directory_.get();
   env_.hub = hub_.get();
   env_.signer = signer_.get();
+  env_.log = log_.get();
+  env_.events = events_.get();
   sweeper_ =
       std::make_unique<Sweeper>(&env_, config.delivery.ciphertext_retention);
   service_ = std::make_unique<RouterService>(&env_);
@@ -170,8 +182,26 @@ absl::Status RouterServer::Build(const config::RouterConfig& config,
       RunBackground(interval);
     });
   }
+  head_publisher_->Start();
   spdlog::info("router {} serving directory version {}", settings.agency_id,
                directory_->version());
+  return absl::OkStatus();
+}
+
+absl::Status RouterServer::OpenLog(const config::RouterConfig& config,
+                                   const Clock* clock) {
+  deliverylog::SqliteDeliveryLogOptions options;
+  options.path = absl::StrCat(config.router.data_dir, "/", kLogName);
+  options.log_id = identity_->agency_id();
+  // identity_ outlives the log (see the members' order).
+  options.signer = std::shared_ptr<const crypto::SecretIdentity>(
+      std::shared_ptr<void>(), identity_.get());
+  options.clock = clock;
+  ASSIGN_OR_RETURN(log_, deliverylog::SqliteDeliveryLog::Open(options));
+  events_ = std::make_unique<deliverylog::EventRecorder>(log_.get());
+  head_publisher_ = std::make_unique<deliverylog::TreeHeadPublisher>(
+      log_.get(), config.log.tree_head_interval);
+  deliverylog::RecordKeyRotation(*log_, *events_, *identity_);
   return absl::OkStatus();
 }
 
@@ -219,6 +249,7 @@ void RouterServer::Shutdown(absl::Duration drain) {
     stopping_ = true;
   }
   if (background_.joinable()) background_.join();
+  if (head_publisher_ != nullptr) head_publisher_->Stop();
   if (server_ != nullptr) spdlog::info("router stopped");
 }
 

@@ -22,6 +22,9 @@
 #include "common/clock.h"
 #include "config/router_config.h"
 #include "crypto/identity.h"
+#include "deliverylog/delivery_log.h"
+#include "deliverylog/event_recorder.h"
+#include "deliverylog/tree_head_publisher.h"
 #include "router/router_env.h"
 #include "rpc/server_drain.h"
 
@@ -78,11 +81,17 @@ class RouterServer {
   // The store and the spool under `data_dir`.
   absl::Status OpenState(const std::string& data_dir);
   void RunBackground(absl::Duration interval);
+  // <data_dir>/log.db, its recorder and its head publisher.
+  absl::Status OpenLog(const config::RouterConfig& config, const Clock* clock);
 
   std::unique_ptr<RouterStore> store_;
   std::unique_ptr<CiphertextSpool> spool_;
   std::unique_ptr<CiphertextJanitor> janitor_;
   std::unique_ptr<crypto::SecretIdentity> identity_;
+  // After identity_, which signs the log's heads.
+  std::unique_ptr<deliverylog::DeliveryLog> log_;
+  std::unique_ptr<deliverylog::EventRecorder> events_;
+  std::unique_ptr<deliverylog::TreeHeadPublisher> head_publisher_;
   std::unique_ptr<DirectoryHolder> directory_;
   std::unique_ptr<MailboxHub> hub_;
   std::unique_ptr<ReportSigner> signer_;

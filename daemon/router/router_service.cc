@@ -4,8 +4,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "crypto/identity.h"
 #include "router/caller_identity.h"
 #include "router/mailbox_stream.h"
+#include "router/transfer_log.h"
 #include "rpc/grpc_status.h"
 #include "rpc/protocol_headers.h"
 #include "spdlog/spdlog.h"
@@ -26,8 +28,14 @@ class GrpcPartReader final : public PartReader {
 };
 
 // Refusals are logged once, here, with who asked; never content.
-grpc::Status Refuse(absl::string_view what, absl::string_view caller,
-                    const absl::Status& status) {
+grpc::Status Refuse(const RouterEnv& env, absl::string_view what,
+                    absl::string_view caller, const absl::Status& status) {
+  // Every refusal on record, without content: who, which call, why.
+  deliverylog::LogEvent event(handover::v1::LOG_EVENT_KIND_REJECTED);
+  event.Detail(absl::StrCat(what, ": ", absl::StatusCodeToString(status.code()),
+                            ": ", status.message()));
+  if (crypto::ValidateAgencyId(caller).ok()) event.Sender(caller).Actor(caller);
+  RecordEvent(env, event);
   spdlog::warn("{} from {} refused: {}: {}", std::string(what),
                caller.empty() ? "an unidentified caller" : std::string(caller),
                absl::StatusCodeToString(status.code()),
@@ -38,12 +46,12 @@ grpc::Status Refuse(absl::string_view what, absl::string_view caller,
 // The caller is not a listed or active agency. For an unlisted certificate
 // the trailer tells the node this is about its identity, not the item it
 // sent, so the item waits for the directory to be fixed.
-grpc::Status RefuseCaller(grpc::ServerContext* context, absl::string_view what,
-                          const absl::Status& status) {
+grpc::Status RefuseCaller(const RouterEnv& env, grpc::ServerContext* context,
+                          absl::string_view what, const absl::Status& status) {
   if (IsUnlistedCertificate(status)) {
     context->AddTrailingMetadata(std::string(rpc::kCallerRefusedTrailer), "1");
   }
-  return Refuse(what, "", status);
+  return Refuse(env, what, "", status);
 }
 
 }  // namespace
@@ -58,7 +66,7 @@ grpc::Status RouterService::GetDirectory(
     handover::v1::SignedDirectory* response) {
   absl::StatusOr<std::string> caller = Caller(*context);
   if (!caller.ok())
-    return RefuseCaller(context, "GetDirectory", caller.status());
+    return RefuseCaller(*env_, context, "GetDirectory", caller.status());
   if (!response->ParseFromString(*env_->directory->SignedBytes())) {
     return grpc::Status(grpc::StatusCode::INTERNAL,
                         "the served directory does not parse");
@@ -72,11 +80,11 @@ grpc::Status RouterService::SubmitEnvelope(
     handover::v1::SubmitEnvelopeResponse* response) {
   absl::StatusOr<std::string> caller = Caller(*context);
   if (!caller.ok())
-    return RefuseCaller(context, "SubmitEnvelope", caller.status());
+    return RefuseCaller(*env_, context, "SubmitEnvelope", caller.status());
   GrpcPartReader parts(reader);
   absl::StatusOr<bool> already_stored = envelopes_.Submit(*caller, &parts);
   if (!already_stored.ok()) {
-    return Refuse("SubmitEnvelope", *caller, already_stored.status());
+    return Refuse(*env_, "SubmitEnvelope", *caller, already_stored.status());
   }
   response->set_already_stored(*already_stored);
   return grpc::Status::OK;
@@ -87,12 +95,13 @@ grpc::Status RouterService::Connect(
     grpc::ServerReaderWriter<handover::v1::RouterMessage,
                              handover::v1::NodeMessage>* stream) {
   absl::StatusOr<std::string> caller = Caller(*context);
-  if (!caller.ok()) return RefuseCaller(context, "Connect", caller.status());
+  if (!caller.ok())
+    return RefuseCaller(*env_, context, "Connect", caller.status());
   MailboxStream mailbox(env_, *caller, context, stream);
   absl::Status status = mailbox.Run();
   if (!status.ok() && status.code() != absl::StatusCode::kCancelled &&
       status.code() != absl::StatusCode::kUnavailable) {
-    return Refuse("Connect", *caller, status);
+    return Refuse(*env_, "Connect", *caller, status);
   }
   return rpc::ToGrpcStatus(status);
 }
@@ -102,9 +111,9 @@ grpc::Status RouterService::SubmitNotice(
     handover::v1::SubmitNoticeResponse*) {
   absl::StatusOr<std::string> caller = Caller(*context);
   if (!caller.ok())
-    return RefuseCaller(context, "SubmitNotice", caller.status());
+    return RefuseCaller(*env_, context, "SubmitNotice", caller.status());
   absl::Status status = notices_.Submit(*caller, *request);
-  if (!status.ok()) return Refuse("SubmitNotice", *caller, status);
+  if (!status.ok()) return Refuse(*env_, "SubmitNotice", *caller, status);
   return grpc::Status::OK;
 }
 
@@ -114,13 +123,27 @@ grpc::Status RouterService::WithdrawTransfer(
     handover::v1::WithdrawTransferResponse* response) {
   absl::StatusOr<std::string> caller = Caller(*context);
   if (!caller.ok())
-    return RefuseCaller(context, "WithdrawTransfer", caller.status());
+    return RefuseCaller(*env_, context, "WithdrawTransfer", caller.status());
   absl::StatusOr<handover::v1::WithdrawTransferResponse> withdrawn =
       withdrawals_.Withdraw(*caller, request->transfer_id());
   if (!withdrawn.ok()) {
-    return Refuse("WithdrawTransfer", *caller, withdrawn.status());
+    return Refuse(*env_, "WithdrawTransfer", *caller, withdrawn.status());
   }
   *response = std::move(withdrawn).value();
+  return grpc::Status::OK;
+}
+
+grpc::Status RouterService::GetTransferLog(
+    grpc::ServerContext* context,
+    const handover::v1::GetTransferLogRequest* request,
+    handover::v1::GetTransferLogResponse* response) {
+  absl::StatusOr<std::string> caller = Caller(*context);
+  if (!caller.ok())
+    return RefuseCaller(*env_, context, "GetTransferLog", caller.status());
+  absl::StatusOr<handover::v1::GetTransferLogResponse> log =
+      TransferLogFor(*env_, *caller, request->transfer_id());
+  if (!log.ok()) return Refuse(*env_, "GetTransferLog", *caller, log.status());
+  *response = std::move(log).value();
   return grpc::Status::OK;
 }
 

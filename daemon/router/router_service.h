@@ -39,6 +39,10 @@ class RouterService final : public handover::v1::Router::Service {
       grpc::ServerContext* context,
       const handover::v1::WithdrawTransferRequest* request,
       handover::v1::WithdrawTransferResponse* response) override;
+  grpc::Status GetTransferLog(
+      grpc::ServerContext* context,
+      const handover::v1::GetTransferLogRequest* request,
+      handover::v1::GetTransferLogResponse* response) override;
 
  private:
   absl::StatusOr<std::string> Caller(const grpc::ServerContext& context) const;

@@ -43,6 +43,15 @@ absl::StatusOr<DeliveryOutcome> Sweeper::EndDelivery(
     spdlog::warn("transfer {}: not delivered to {}: {}",
                  crypto::ToHex(delivery.transfer_id), delivery.recipient_id,
                  std::string(detail));
+    RecordEvent(*env_,
+                deliverylog::LogEvent(state == DeliveryState::kExpired
+                                          ? handover::v1::LOG_EVENT_KIND_EXPIRED
+                                          : handover::v1::LOG_EVENT_KIND_FAILED)
+                    .Transfer(delivery.transfer_id)
+                    .Sender(delivery.sender_id)
+                    .Recipient(delivery.recipient_id)
+                    .Actor("router")
+                    .Detail(detail));
     env_->hub->Notify(delivery.sender_id);
   }
   env_->janitor->RemoveReleased(outcome.released);

@@ -108,6 +108,13 @@ absl::StatusOr<handover::v1::WithdrawTransferResponse> Withdrawal::Withdraw(
       reported = true;
       spdlog::info("transfer {}: withdrawn by {} before delivery to {}",
                    transfer, std::string(caller_id), d.recipient_id);
+      RecordEvent(*env_,
+                  deliverylog::LogEvent(handover::v1::LOG_EVENT_KIND_SUPERSEDED)
+                      .Transfer(transfer_id)
+                      .Sender(caller_id)
+                      .Recipient(d.recipient_id)
+                      .Actor(caller_id)
+                      .Detail("withdrawn by its sender before delivery"));
     }
   }
   if (reported) env_->hub->Notify(caller_id);

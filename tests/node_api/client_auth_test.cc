@@ -121,7 +121,10 @@ TEST(ClientAuthTest, RoleMatrixForEveryRpc) {
       NodeRpc::kFetchTransfer,  NodeRpc::kTransferStatus,
       NodeRpc::kGetNodeInfo,    NodeRpc::kSubmitMove,
       NodeRpc::kListOverdue,    NodeRpc::kWatchAlerts,
-      NodeRpc::kAckAlert,       NodeRpc::kAcknowledgeTransfer};
+      NodeRpc::kAckAlert,       NodeRpc::kAcknowledgeTransfer,
+      NodeRpc::kListLog,        NodeRpc::kShowTransferLog,
+      NodeRpc::kGetTreeHead,    NodeRpc::kProveLog,
+      NodeRpc::kVerifyLog,      NodeRpc::kExportLog};
   const ClientRole roles[] = {ClientRole::kSubmitter, ClientRole::kReceiver,
                               ClientRole::kAlertOperator, ClientRole::kAdmin};
   auto expected = [](NodeRpc rpc, ClientRole role) {
@@ -140,6 +143,12 @@ TEST(ClientAuthTest, RoleMatrixForEveryRpc) {
       case NodeRpc::kListOverdue:
         return role == ClientRole::kSubmitter || role == ClientRole::kAdmin;
       case NodeRpc::kGetNodeInfo:
+      case NodeRpc::kListLog:
+      case NodeRpc::kShowTransferLog:
+      case NodeRpc::kGetTreeHead:
+      case NodeRpc::kProveLog:
+      case NodeRpc::kVerifyLog:
+      case NodeRpc::kExportLog:
         return role == ClientRole::kAdmin;
     }
     return false;

@@ -99,6 +99,18 @@ absl::StatusOr<InboxAcknowledgement> AcknowledgeInboxTransfer(
   if (!stored.duplicate && env.notify_notices) env.notify_notices();
   spdlog::info("acknowledged transfer {}{}", TransferIdToHex(transfer_id),
                stored.duplicate ? " (acknowledged before)" : "");
+  if (!stored.duplicate && env.events != nullptr) {
+    env.events->Record(
+        deliverylog::LogEvent(handover::v1::LOG_EVENT_KIND_ALERT_ACKNOWLEDGED)
+            .Transfer(transfer_id)
+            .Sender(record->sender_id)
+            .Recipient(env.identity->agency_id())
+            .EnvelopeHash(record->ciphertext_hash)
+            .Actor(operator_id)
+            .Detail(alert_id.empty()
+                        ? std::string("transfer acknowledged")
+                        : absl::StrCat("alert ", alert_id, " acknowledged")));
+  }
   return stored;
 }
 

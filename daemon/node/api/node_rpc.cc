@@ -28,6 +28,12 @@ std::vector<ClientRole> AllowedRoles(NodeRpc rpc) {
     case NodeRpc::kTransferStatus:
       return {ClientRole::kSubmitter, ClientRole::kAdmin};
     case NodeRpc::kGetNodeInfo:
+    case NodeRpc::kListLog:
+    case NodeRpc::kShowTransferLog:
+    case NodeRpc::kGetTreeHead:
+    case NodeRpc::kProveLog:
+    case NodeRpc::kVerifyLog:
+    case NodeRpc::kExportLog:
       return {ClientRole::kAdmin};
   }
   return {};
@@ -57,6 +63,18 @@ absl::string_view NodeRpcName(NodeRpc rpc) {
       return "AckAlert";
     case NodeRpc::kAcknowledgeTransfer:
       return "AcknowledgeTransfer";
+    case NodeRpc::kListLog:
+      return "ListLog";
+    case NodeRpc::kShowTransferLog:
+      return "ShowTransferLog";
+    case NodeRpc::kGetTreeHead:
+      return "GetTreeHead";
+    case NodeRpc::kProveLog:
+      return "ProveLog";
+    case NodeRpc::kVerifyLog:
+      return "VerifyLog";
+    case NodeRpc::kExportLog:
+      return "ExportLog";
   }
   return "unknown";
 }

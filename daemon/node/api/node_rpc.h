@@ -21,6 +21,12 @@ enum class NodeRpc {
   kWatchAlerts,
   kAckAlert,
   kAcknowledgeTransfer,
+  kListLog,
+  kShowTransferLog,
+  kGetTreeHead,
+  kProveLog,
+  kVerifyLog,
+  kExportLog,
 };
 
 // The method name as in the proto, e.g. "SubmitTransfer".

@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "node/api/alert_calls.h"
+#include "node/api/log_calls.h"
 #include "node/api/queries.h"
 #include "rpc/grpc_status.h"
 #include "spdlog/spdlog.h"
@@ -172,6 +173,66 @@ grpc::Status NodeService::AcknowledgeTransfer(
   if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
   return Reply(kRpc, caller.name, api::AcknowledgeTransfer(env_, *request),
                response);
+}
+
+grpc::Status NodeService::ListLog(grpc::ServerContext* context,
+                                  const handover::v1::ListLogRequest* request,
+                                  handover::v1::ListLogResponse* response) {
+  constexpr NodeRpc kRpc = NodeRpc::kListLog;
+  Caller caller;
+  if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
+  return Reply(kRpc, caller.name, api::ListLog(env_, *request), response);
+}
+
+grpc::Status NodeService::ShowTransferLog(
+    grpc::ServerContext* context,
+    const handover::v1::ShowTransferLogRequest* request,
+    handover::v1::ShowTransferLogResponse* response) {
+  constexpr NodeRpc kRpc = NodeRpc::kShowTransferLog;
+  Caller caller;
+  if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
+  return Reply(kRpc, caller.name, api::ShowTransferLog(env_, *request),
+               response);
+}
+
+grpc::Status NodeService::GetTreeHead(
+    grpc::ServerContext* context,
+    const handover::v1::GetTreeHeadRequest* request,
+    handover::v1::SignedTreeHead* response) {
+  constexpr NodeRpc kRpc = NodeRpc::kGetTreeHead;
+  Caller caller;
+  if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
+  return Reply(kRpc, caller.name, api::GetTreeHead(env_, *request), response);
+}
+
+grpc::Status NodeService::ProveLog(grpc::ServerContext* context,
+                                   const handover::v1::ProveLogRequest* request,
+                                   handover::v1::ProveLogResponse* response) {
+  constexpr NodeRpc kRpc = NodeRpc::kProveLog;
+  Caller caller;
+  if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
+  return Reply(kRpc, caller.name, api::ProveLog(env_, *request), response);
+}
+
+grpc::Status NodeService::VerifyLog(grpc::ServerContext* context,
+                                    const handover::v1::VerifyLogRequest*,
+                                    handover::v1::VerifyLogResponse* response) {
+  constexpr NodeRpc kRpc = NodeRpc::kVerifyLog;
+  Caller caller;
+  if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
+  return Reply(kRpc, caller.name, api::VerifyLog(env_), response);
+}
+
+grpc::Status NodeService::ExportLog(
+    grpc::ServerContext* context, const handover::v1::ExportLogRequest*,
+    grpc::ServerWriter<handover::v1::ExportLogChunk>* writer) {
+  constexpr NodeRpc kRpc = NodeRpc::kExportLog;
+  Caller caller;
+  if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
+  auto write = [writer](const handover::v1::ExportLogChunk& chunk) {
+    return writer->Write(chunk);
+  };
+  return Finish(kRpc, caller.name, api::ExportLog(env_, write));
 }
 
 }  // namespace handover::node::api

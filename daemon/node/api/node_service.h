@@ -69,6 +69,26 @@ class NodeService final : public handover::v1::Node::Service {
       grpc::ServerContext* context,
       const handover::v1::AcknowledgeTransferRequest* request,
       handover::v1::AcknowledgeTransferResponse* response) override;
+  grpc::Status ListLog(grpc::ServerContext* context,
+                       const handover::v1::ListLogRequest* request,
+                       handover::v1::ListLogResponse* response) override;
+  grpc::Status ShowTransferLog(
+      grpc::ServerContext* context,
+      const handover::v1::ShowTransferLogRequest* request,
+      handover::v1::ShowTransferLogResponse* response) override;
+  grpc::Status GetTreeHead(grpc::ServerContext* context,
+                           const handover::v1::GetTreeHeadRequest* request,
+                           handover::v1::SignedTreeHead* response) override;
+  grpc::Status ProveLog(grpc::ServerContext* context,
+                        const handover::v1::ProveLogRequest* request,
+                        handover::v1::ProveLogResponse* response) override;
+  grpc::Status VerifyLog(grpc::ServerContext* context,
+                         const handover::v1::VerifyLogRequest* request,
+                         handover::v1::VerifyLogResponse* response) override;
+  grpc::Status ExportLog(
+      grpc::ServerContext* context,
+      const handover::v1::ExportLogRequest* request,
+      grpc::ServerWriter<handover::v1::ExportLogChunk>* writer) override;
 
  private:
   const NodeServiceEnv env_;

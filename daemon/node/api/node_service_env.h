@@ -16,7 +16,10 @@
 #include "alerts/alert_signal.h"
 #include "common/clock.h"
 #include "config/node_config.h"
+#include "deliverylog/delivery_log.h"
+#include "deliverylog/event_recorder.h"
 #include "directory/directory_view.h"
+#include "handover/v1/router.pb.h"
 #include "node/key_ring.h"
 #include "node/node_store.h"
 #include "policy/view_policy.h"
@@ -55,6 +58,19 @@ struct NodeServiceEnv {
   alerts::AlertSignal* alert_signal = nullptr;
   // Wakes the sender of our signed notices (acknowledgements); may be empty.
   std::function<void()> notify_notices;
+
+  // The delivery log the admin calls read, and the recorder every call
+  // writes its events through. Null on a node without a log: the log
+  // calls then fail FAILED_PRECONDITION and nothing is recorded.
+  deliverylog::DeliveryLog* log = nullptr;
+  deliverylog::EventRecorder* events = nullptr;
+  // The log's file, for VerifyLog and ExportLog, which read it afresh.
+  std::string log_path;
+  // Asks the router for its log of one transfer (ShowTransferLog); may be
+  // empty (the router's part is then reported as unavailable).
+  std::function<absl::StatusOr<handover::v1::GetTransferLogResponse>(
+      const std::string& transfer_id)>
+      router_transfer_log;
 };
 
 // <outbox_dir>/<32 hex digits>.envelope, the name NodeCore expects.

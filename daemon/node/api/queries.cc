@@ -175,6 +175,11 @@ absl::StatusOr<handover::v1::NodeInfo> GetNodeInfo(const NodeServiceEnv& env,
   info.set_outbox_queued(counts.outbox_queued);
   info.set_inbox_count(counts.inbox_count);
   info.set_version(std::string(version));
+  if (env.log != nullptr) {
+    ASSIGN_OR_RETURN(uint64_t log_size, env.log->Size());
+    info.set_log_size(log_size);
+  }
+  if (env.events != nullptr) info.set_log_failures(env.events->failures());
   return info;
 }
 

@@ -21,6 +21,7 @@
 #include "node/api/submission_sealer.h"
 #include "node/api/submit_transfer.h"
 #include "node/api/transfer_id_hex.h"
+#include "node/log_events.h"
 #include "policy/agency_kind_name.h"
 #include "spdlog/spdlog.h"
 
@@ -165,6 +166,39 @@ handover::v1::MoveView ToProto(const MoveView& view) {
     out.add_kept_attachments(a);
   }
   return out;
+}
+
+// The move in the delivery log: each view as a submission, whose SEALED
+// entry names the fields and attachments it kept (names only), and each
+// earlier move it superseded.
+void RecordMove(const NodeServiceEnv& env, const MoveRecord& record) {
+  if (env.events == nullptr) return;
+  const std::string& sender = env.identity->agency_id();
+  for (const std::vector<MoveView>* group :
+       {&record.views, &record.moved_on_views}) {
+    for (const MoveView& v : *group) {
+      const std::string view =
+          group == &record.views
+              ? std::string(policy::AgencyKindName(v.kind))
+              : absl::StrCat("moved-on ",
+                             std::string(policy::AgencyKindName(v.kind)));
+      RecordSubmission(
+          *env.events, sender, v.transfer, view,
+          absl::StrCat("fields ", absl::StrJoin(v.kept_fields, ","),
+                       "; attachments ",
+                       absl::StrJoin(v.kept_attachments, ",")));
+    }
+  }
+  for (const std::string& earlier : record.superseded_move_ids) {
+    env.events->Record(
+        deliverylog::LogEvent(handover::v1::LOG_EVENT_KIND_SUPERSEDED)
+            .Transfer(earlier)
+            .Sender(sender)
+            .Actor(record.client_name)
+            .Detail(absl::StrCat("move ", TransferIdToHex(earlier),
+                                 " superseded by move ",
+                                 TransferIdToHex(record.move_id))));
+  }
 }
 
 }  // namespace
@@ -363,6 +397,7 @@ absl::StatusOr<SubmitMoveResponse> SubmitMoveHandler::SealAndStore(
         absl::StrJoin(v.transfer.recipients, ","),
         absl::StrJoin(v.kept_fields, ","), v.kept_attachments.size());
   }
+  RecordMove(*env_, record);
   spdlog::info(
       "SubmitMove: client {} stored move {} ({} views, {} moved-on "
       "notices, {} earlier moves superseded)",

@@ -15,6 +15,7 @@
 #include "node/api/submission_sealer.h"
 #include "node/api/submit_validation.h"
 #include "node/api/transfer_id_hex.h"
+#include "node/log_events.h"
 #include "spdlog/spdlog.h"
 
 namespace handover::node::api {
@@ -178,8 +179,8 @@ absl::StatusOr<SubmitTransferResponse> SubmitTransferHandler::SealAndStore(
   RETURN_IF_ERROR(StreamAttachments(read, sealer.get()));
   ASSIGN_OR_RETURN(SealedSubmission sealed, sealer->Finish());
 
-  absl::StatusOr<InsertOutboxResult> stored =
-      env_->store->InsertOutbox(RecordOf(caller, start, sealed));
+  const OutboxTransfer record = RecordOf(caller, start, sealed);
+  absl::StatusOr<InsertOutboxResult> stored = env_->store->InsertOutbox(record);
   if (!stored.ok() || stored->duplicate) unlink(sealed.path.c_str());
   if (!stored.ok()) return stored.status();
   const std::string hex = TransferIdToHex(stored->transfer_id);
@@ -194,6 +195,9 @@ absl::StatusOr<SubmitTransferResponse> SubmitTransferHandler::SealAndStore(
       "SubmitTransfer: client {} stored transfer {} ({} bytes, {} "
       "recipients)",
       caller.name, hex, sealed.envelope_size, sealed.header.recipients.size());
+  if (env_->events != nullptr) {
+    RecordSubmission(*env_->events, env_->identity->agency_id(), record);
+  }
   if (env_->notify_outbox) env_->notify_outbox();
   return Response(stored->transfer_id, /*duplicate=*/false);
 }

@@ -39,6 +39,12 @@ api::NodeServiceEnv EnvFromCore(NodeCore* core,
   env.alert_book = core->alert_book();
   env.alert_signal = core->alert_signal();
   env.notify_notices = [core] { core->NotifyNotices(); };
+  env.log = core->delivery_log();
+  env.events = core->events();
+  env.log_path = core->log_path();
+  env.router_transfer_log = [core](const std::string& transfer_id) {
+    return core->RouterTransferLog(transfer_id);
+  };
   return env;
 }
 
