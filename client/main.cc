@@ -17,6 +17,7 @@
 #include "commands/info.h"
 #include "commands/inspect.h"
 #include "commands/keygen.h"
+#include "commands/log.h"
 #include "commands/move.h"
 #include "commands/open.h"
 #include "commands/overdue.h"
@@ -37,13 +38,14 @@ constexpr char kDescription[] =
     "tells the agencies of a child's new area about a move (each kind of "
     "agency its own view), lists, fetches and acknowledges the inbox, shows "
     "where a transfer has got to and what is overdue, shows a police "
-    "control room its alerts and takes them on, and shows how the node is "
-    "doing. "
+    "control room its alerts and takes them on, shows how the node is "
+    "doing, and shows, proves and verifies its tamper-evident delivery log "
+    "of every event of every transfer. "
     "Offline it makes agency keys, seals a case bundle and its attachments "
     "into an envelope file for named recipients, opens an envelope "
-    "addressed to you, shows an envelope's header without a key, and signs "
-    "the agency directory. Run `handover COMMAND --help` for each command's "
-    "options.";
+    "addressed to you, shows an envelope's header without a key, verifies "
+    "a copied delivery log or its export, and signs the agency directory. "
+    "Run `handover COMMAND --help` for each command's options.";
 
 constexpr char kFooter[] =
     "Example:\n"
@@ -57,6 +59,9 @@ constexpr char kFooter[] =
     "--idempotency-key K2\n"
     "  handover alerts watch --node 127.0.0.1:7406 --ca tls/ca.pem \\\n"
     "      --cert tls/control-room.pem --key tls/control-room.key\n"
+    "  handover log show 3f0c8e1d2b4a59687766554433221100 \\\n"
+    "      --node 127.0.0.1:7401 --ca tls/ca.pem \\\n"
+    "      --token-file tokens/stockport-cs/admin.token\n"
     "  handover keygen --agency stockport-cs --out keys/stockport-cs\n"
     "  handover seal --key keys/stockport-cs --to birmingham-cs.pub "
     "--in bundle.json --out transfer.hov\n"
@@ -115,14 +120,14 @@ int Main(int argc, char** argv) {
   app.set_version_flag("--version", absl::StrCat("handover ", kVersion));
   app.require_subcommand(0, 1);
   std::vector<Command> commands = {
-      AddKeygenCommand(&app),   AddSealCommand(&app),
-      AddOpenCommand(&app),     AddInspectCommand(&app),
-      AddSubmitCommand(&app),   AddMoveCommand(&app),
-      AddInboxCommand(&app),    AddFetchCommand(&app),
-      AddAckCommand(&app),      AddStatusCommand(&app),
-      AddOverdueCommand(&app),  AddAlertsCommand(&app),
-      AddInfoCommand(&app),     AddVersionCommand(&app),
-      AddDirectoryCommand(&app)};
+      AddKeygenCommand(&app),    AddSealCommand(&app),
+      AddOpenCommand(&app),      AddInspectCommand(&app),
+      AddSubmitCommand(&app),    AddMoveCommand(&app),
+      AddInboxCommand(&app),     AddFetchCommand(&app),
+      AddAckCommand(&app),       AddStatusCommand(&app),
+      AddOverdueCommand(&app),   AddAlertsCommand(&app),
+      AddInfoCommand(&app),      AddVersionCommand(&app),
+      AddDirectoryCommand(&app), AddLogCommand(&app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -97,13 +97,21 @@ Command AddOverdueCommand(CLI::App* parent) {
       "due, the agency and its kind, the delivery state, the transfer and "
       "the move. Chase these by phone. Prints \"nothing overdue\" when "
       "there are none. Needs a client with the submitter or admin role.");
-  app->footer(
+  // Also `handover log overdue`: the example names the command as typed.
+  std::string path = "overdue";
+  for (const CLI::App* at = parent; at->get_parent() != nullptr;
+       at = at->get_parent()) {
+    path = absl::StrCat(at->get_name(), " ", path);
+  }
+  app->footer(absl::StrCat(
       "Example:\n"
-      "  handover overdue --node 127.0.0.1:7401 --ca tls/ca.pem \\\n"
+      "  handover ",
+      path,
+      " --node 127.0.0.1:7401 --ca tls/ca.pem \\\n"
       "      --cert tls/case-system.pem --key tls/case-system.key\n"
       "\n"
       "Exit status: 0 success (overdue items or not), 1 failure, 2 usage "
-      "error.");
+      "error."));
   auto options = std::make_shared<OverdueOptions>();
   AddFormatOption(app, &options->format);
   AddNodeConnectionOptions(app, &options->connection);

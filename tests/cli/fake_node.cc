@@ -114,6 +114,97 @@ grpc::Status FakeNodeService::GetNodeInfo(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status FakeNodeService::ListOverdue(grpc::ServerContext* context,
+                                          const v1::ListOverdueRequest*,
+                                          v1::ListOverdueResponse* response) {
+  RecordCaller(*context);
+  std::lock_guard<std::mutex> lock(mu_);
+  *response = overdue_answer_;
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeNodeService::ListLog(grpc::ServerContext* context,
+                                      const v1::ListLogRequest* request,
+                                      v1::ListLogResponse* response) {
+  RecordCaller(*context);
+  std::lock_guard<std::mutex> lock(mu_);
+  log_requests_.push_back(*request);
+  if (!log_error_.ok()) return log_error_;
+  size_t page = 0;
+  if (!request->page_token().empty()) {
+    page = std::stoul(request->page_token().substr(1));
+  }
+  if (page >= log_pages_.size()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "page_token is not a token we issued");
+  }
+  *response = log_pages_[page];
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeNodeService::ShowTransferLog(
+    grpc::ServerContext* context, const v1::ShowTransferLogRequest* request,
+    v1::ShowTransferLogResponse* response) {
+  RecordCaller(*context);
+  std::lock_guard<std::mutex> lock(mu_);
+  show_id_ = request->transfer_id();
+  if (!log_error_.ok()) return log_error_;
+  *response = show_answer_;
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeNodeService::GetTreeHead(grpc::ServerContext* context,
+                                          const v1::GetTreeHeadRequest* request,
+                                          v1::SignedTreeHead* response) {
+  RecordCaller(*context);
+  std::lock_guard<std::mutex> lock(mu_);
+  tree_head_requests_.push_back(*request);
+  if (!log_error_.ok()) return log_error_;
+  *response = tree_head_;
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeNodeService::ProveLog(grpc::ServerContext* context,
+                                       const v1::ProveLogRequest* request,
+                                       v1::ProveLogResponse* response) {
+  RecordCaller(*context);
+  std::lock_guard<std::mutex> lock(mu_);
+  prove_requests_.push_back(*request);
+  if (!log_error_.ok()) return log_error_;
+  *response = prove_answer_;
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeNodeService::VerifyLog(grpc::ServerContext* context,
+                                        const v1::VerifyLogRequest*,
+                                        v1::VerifyLogResponse* response) {
+  RecordCaller(*context);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!log_error_.ok()) return log_error_;
+  *response = verify_answer_;
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeNodeService::ExportLog(
+    grpc::ServerContext* context, const v1::ExportLogRequest*,
+    grpc::ServerWriter<v1::ExportLogChunk>* writer) {
+  RecordCaller(*context);
+  std::vector<std::string> chunks;
+  grpc::Status status;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!log_error_.ok()) return log_error_;
+    chunks = export_chunks_;
+    status = export_status_;
+  }
+  for (const std::string& data : chunks) {
+    v1::ExportLogChunk chunk;
+    chunk.set_data(data);
+    if (!writer->Write(chunk)) break;
+  }
+  return status;
+}
+
 void FakeNodeService::SetSubmitAnswer(grpc::Status status,
                                       v1::SubmitTransferResponse response) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -147,6 +238,69 @@ void FakeNodeService::SetStatusError(grpc::Status status) {
 void FakeNodeService::SetInfoAnswers(std::vector<v1::NodeInfo> answers) {
   std::lock_guard<std::mutex> lock(mu_);
   info_answers_ = std::move(answers);
+}
+
+void FakeNodeService::SetOverdueAnswer(v1::ListOverdueResponse answer) {
+  std::lock_guard<std::mutex> lock(mu_);
+  overdue_answer_ = std::move(answer);
+}
+
+void FakeNodeService::SetLogError(grpc::Status status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  log_error_ = std::move(status);
+}
+
+void FakeNodeService::SetLogPages(std::vector<v1::ListLogResponse> pages) {
+  std::lock_guard<std::mutex> lock(mu_);
+  log_pages_ = std::move(pages);
+}
+
+void FakeNodeService::SetShowAnswer(v1::ShowTransferLogResponse answer) {
+  std::lock_guard<std::mutex> lock(mu_);
+  show_answer_ = std::move(answer);
+}
+
+void FakeNodeService::SetTreeHead(v1::SignedTreeHead head) {
+  std::lock_guard<std::mutex> lock(mu_);
+  tree_head_ = std::move(head);
+}
+
+void FakeNodeService::SetProveAnswer(v1::ProveLogResponse answer) {
+  std::lock_guard<std::mutex> lock(mu_);
+  prove_answer_ = std::move(answer);
+}
+
+void FakeNodeService::SetVerifyAnswer(v1::VerifyLogResponse answer) {
+  std::lock_guard<std::mutex> lock(mu_);
+  verify_answer_ = std::move(answer);
+}
+
+void FakeNodeService::SetExportAnswer(std::vector<std::string> chunks,
+                                      grpc::Status status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  export_chunks_ = std::move(chunks);
+  export_status_ = std::move(status);
+}
+
+std::vector<v1::ListLogRequest> FakeNodeService::log_requests() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return log_requests_;
+}
+
+std::string FakeNodeService::last_show_id() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return show_id_;
+}
+
+std::vector<v1::GetTreeHeadRequest> FakeNodeService::tree_head_requests()
+    const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return tree_head_requests_;
+}
+
+std::vector<v1::ProveLogRequest> FakeNodeService::prove_requests() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return prove_requests_;
 }
 
 int FakeNodeService::info_calls() const {

@@ -57,6 +57,32 @@ class FakeNodeService final : public handover::v1::Node::Service {
   grpc::Status GetNodeInfo(grpc::ServerContext* context,
                            const handover::v1::GetNodeInfoRequest* request,
                            handover::v1::NodeInfo* response) override;
+  grpc::Status ListOverdue(
+      grpc::ServerContext* context,
+      const handover::v1::ListOverdueRequest* request,
+      handover::v1::ListOverdueResponse* response) override;
+  // The delivery log. Each returns the status set by SetLogError if it is
+  // not OK, else its scripted answer.
+  grpc::Status ListLog(grpc::ServerContext* context,
+                       const handover::v1::ListLogRequest* request,
+                       handover::v1::ListLogResponse* response) override;
+  grpc::Status ShowTransferLog(
+      grpc::ServerContext* context,
+      const handover::v1::ShowTransferLogRequest* request,
+      handover::v1::ShowTransferLogResponse* response) override;
+  grpc::Status GetTreeHead(grpc::ServerContext* context,
+                           const handover::v1::GetTreeHeadRequest* request,
+                           handover::v1::SignedTreeHead* response) override;
+  grpc::Status ProveLog(grpc::ServerContext* context,
+                        const handover::v1::ProveLogRequest* request,
+                        handover::v1::ProveLogResponse* response) override;
+  grpc::Status VerifyLog(grpc::ServerContext* context,
+                         const handover::v1::VerifyLogRequest* request,
+                         handover::v1::VerifyLogResponse* response) override;
+  grpc::Status ExportLog(
+      grpc::ServerContext* context,
+      const handover::v1::ExportLogRequest* request,
+      grpc::ServerWriter<handover::v1::ExportLogChunk>* writer) override;
 
   // Scripted answers. A non-OK status is returned instead of a response
   // (for FetchTransfer: after the scripted messages).
@@ -71,6 +97,18 @@ class FakeNodeService final : public handover::v1::Node::Service {
   void SetStatusError(grpc::Status status);
   // The i-th GetNodeInfo call gets answers[min(i, size - 1)].
   void SetInfoAnswers(std::vector<handover::v1::NodeInfo> answers);
+  void SetOverdueAnswer(handover::v1::ListOverdueResponse answer);
+
+  // Returned by every delivery log RPC instead of its answer unless OK.
+  void SetLogError(grpc::Status status);
+  // ListLog page N is asked for with the token "pN"; the first with none.
+  void SetLogPages(std::vector<handover::v1::ListLogResponse> pages);
+  void SetShowAnswer(handover::v1::ShowTransferLogResponse answer);
+  void SetTreeHead(handover::v1::SignedTreeHead head);
+  void SetProveAnswer(handover::v1::ProveLogResponse answer);
+  void SetVerifyAnswer(handover::v1::VerifyLogResponse answer);
+  // ExportLog sends each chunk, then returns `status`.
+  void SetExportAnswer(std::vector<std::string> chunks, grpc::Status status);
 
   SeenSubmit last_submit() const;
   SeenCaller last_caller() const;
@@ -78,6 +116,10 @@ class FakeNodeService final : public handover::v1::Node::Service {
   std::string last_fetch_id() const;
   int status_calls() const;
   int info_calls() const;
+  std::vector<handover::v1::ListLogRequest> log_requests() const;
+  std::string last_show_id() const;
+  std::vector<handover::v1::GetTreeHeadRequest> tree_head_requests() const;
+  std::vector<handover::v1::ProveLogRequest> prove_requests() const;
 
  private:
   void RecordCaller(const grpc::ServerContext& context);
@@ -97,6 +139,19 @@ class FakeNodeService final : public handover::v1::Node::Service {
   int status_calls_ = 0;
   std::vector<handover::v1::NodeInfo> info_answers_;
   int info_calls_ = 0;
+  handover::v1::ListOverdueResponse overdue_answer_;
+  grpc::Status log_error_;
+  std::vector<handover::v1::ListLogResponse> log_pages_;
+  std::vector<handover::v1::ListLogRequest> log_requests_;
+  handover::v1::ShowTransferLogResponse show_answer_;
+  std::string show_id_;
+  handover::v1::SignedTreeHead tree_head_;
+  std::vector<handover::v1::GetTreeHeadRequest> tree_head_requests_;
+  handover::v1::ProveLogResponse prove_answer_;
+  std::vector<handover::v1::ProveLogRequest> prove_requests_;
+  handover::v1::VerifyLogResponse verify_answer_;
+  std::vector<std::string> export_chunks_;
+  grpc::Status export_status_;
 };
 
 class FakeNode {
