@@ -47,6 +47,13 @@ Report InfoReport(const v1::NodeInfo& info, const NodeConnection& node) {
   r.Row("router", info.router_connected() ? "connected" : "not connected");
   r.Row("outbox", absl::StrCat(info.outbox_queued(), " recipient(s) queued"));
   r.Row("inbox", absl::StrCat(info.inbox_count(), " transfer(s)"));
+  // A failure to record an event is a gap in the delivery log: say so.
+  r.Row("log",
+        info.log_failures() == 0
+            ? absl::StrCat(info.log_size(), " entries")
+            : absl::StrCat(info.log_size(), " entries; ", info.log_failures(),
+                           " event(s) NOT recorded, see the node's "
+                           "own log"));
   r.Row("ready", Ready(info) ? "yes" : "no");
   r.json = Json{{"agency_id", info.agency_id()},
                 {"node", node.address()},
@@ -55,6 +62,8 @@ Report InfoReport(const v1::NodeInfo& info, const NodeConnection& node) {
                 {"router_connected", info.router_connected()},
                 {"outbox_queued", info.outbox_queued()},
                 {"inbox_count", info.inbox_count()},
+                {"log_size", info.log_size()},
+                {"log_failures", info.log_failures()},
                 {"ready", Ready(info)}};
   return r;
 }

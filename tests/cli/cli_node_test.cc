@@ -573,7 +573,22 @@ TEST_F(CliNodeTest, InfoShowsHowTheNodeIsDoing) {
   EXPECT_THAT(r.out, HasSubstr("directory  version 3\n"));
   EXPECT_THAT(r.out, HasSubstr("router     connected\n"));
   EXPECT_THAT(r.out, HasSubstr("outbox     2 recipient(s) queued\n"));
+  EXPECT_THAT(r.out, HasSubstr("log        0 entries\n"));
   EXPECT_THAT(r.out, HasSubstr("ready      yes\n"));
+}
+
+TEST_F(CliNodeTest, InfoSaysWhenTheDeliveryLogMissedEvents) {
+  v1::NodeInfo info = Info(true, 3);
+  info.set_log_size(120);
+  info.set_log_failures(2);
+  node_.service().SetInfoAnswers({info, info});
+  CommandResult r = Run({"info"}, ByToken());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("log        120 entries; 2 event(s) NOT "
+                               "recorded, see the node's own log\n"));
+  CommandResult json = Run({"info", "--format", "json"}, ByToken());
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(nlohmann::json::parse(json.out)["log_failures"], 2);
 }
 
 TEST_F(CliNodeTest, InfoWaitReadyAsksUntilConnectedWithADirectory) {
