@@ -14,13 +14,17 @@ LogEvent& LogEvent::Transfer(absl::string_view transfer_id) {
   return *this;
 }
 
+// Agency ids are kept as given, never cut or mended: a cut id ends in "...",
+// which is itself a valid agency id ([a-z0-9.-]), so an over-long id would
+// be recorded as some other agency's. Append refuses an id that is not an
+// agency id, and Record counts the failure.
 LogEvent& LogEvent::Sender(absl::string_view agency_id) {
-  entry_.set_sender(OneLogLine(agency_id, kMaxIdBytes));
+  entry_.set_sender(std::string(agency_id));
   return *this;
 }
 
 LogEvent& LogEvent::Recipient(absl::string_view agency_id) {
-  entry_.set_recipient(OneLogLine(agency_id, kMaxIdBytes));
+  entry_.set_recipient(std::string(agency_id));
   return *this;
 }
 

@@ -8,6 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/file_util.h"
 #include "crypto/opener.h"
+#include "deliverylog/delivery_proof.h"
+#include "deliverylog/event_recorder.h"
+#include "deliverylog/sqlite_delivery_log.h"
 #include "gtest/gtest.h"
 #include "link_fixture.h"
 #include "notice/notice_signing.h"
@@ -261,6 +264,310 @@ TEST_F(InboundEnvelopeTest, StoresAnEnvelopeSealedToAPreviousKey) {
   EXPECT_OK(notice::VerifyNotice(signed_receipt, {rotated_public}).status());
   EXPECT_FALSE(
       notice::VerifyNotice(signed_receipt, {us_.public_identity()}).ok());
+}
+
+// ---- The recipient's delivery log ----
+
+// A log that refuses every write, as a full disk would.
+class UnwritableLog final : public deliverylog::DeliveryLog {
+ public:
+  absl::StatusOr<uint64_t> Append(v1::LogEntry) override { return Broken(); }
+  absl::StatusOr<uint64_t> Size() const override { return Broken(); }
+  absl::StatusOr<deliverylog::LogPage> Query(
+      const deliverylog::LogQuery&) const override {
+    return Broken();
+  }
+  absl::StatusOr<v1::SignedTreeHead> PublishTreeHead() override {
+    return Broken();
+  }
+  absl::StatusOr<std::optional<v1::SignedTreeHead>> LatestTreeHead()
+      const override {
+    return Broken();
+  }
+  absl::StatusOr<v1::InclusionProof> ProveInclusion(uint64_t,
+                                                    uint64_t) const override {
+    return Broken();
+  }
+  absl::StatusOr<v1::ConsistencyProof> ProveConsistency(
+      uint64_t, uint64_t) const override {
+    return Broken();
+  }
+
+ private:
+  static absl::Status Broken() { return absl::UnavailableError("disk full"); }
+};
+
+// The same, with our own delivery log (a real file, signed with our key)
+// behind context_.log and context_.events.
+class InboundEnvelopeLogTest : public InboundEnvelopeTest {
+ protected:
+  void SetUp() override {
+    InboundEnvelopeTest::SetUp();
+    OpenLog(std::make_shared<crypto::SecretIdentity>(CopyOf(us_)));
+  }
+
+  void OpenLog(std::shared_ptr<const crypto::SecretIdentity> signer) {
+    context_.log = nullptr;
+    context_.events = nullptr;
+    events_.reset();
+    log_.reset();
+    deliverylog::SqliteDeliveryLogOptions options;
+    options.path = dir_.path() + "/log.db";
+    options.log_id = kUsId;
+    options.signer = std::move(signer);
+    options.clock = &clock_;
+    ASSERT_OK_AND_ASSIGN(log_, deliverylog::SqliteDeliveryLog::Open(options));
+    events_ = std::make_unique<deliverylog::EventRecorder>(log_.get());
+    context_.log = log_.get();
+    context_.events = events_.get();
+  }
+
+  std::vector<v1::LogEntry> Entries() {
+    deliverylog::LogQuery q;
+    q.limit = deliverylog::kMaxPageSize;
+    auto page = log_->Query(q);
+    EXPECT_TRUE(page.ok()) << page.status();
+    return page.ok() ? page->entries : std::vector<v1::LogEntry>{};
+  }
+
+  // The receipts queued for senders, verified as signed by us.
+  std::vector<v1::Notice> QueuedReceipts() {
+    std::vector<v1::Notice> receipts;
+    auto queued = store_->ListDueNotices(absl::InfiniteFuture(), 10);
+    EXPECT_TRUE(queued.ok()) << queued.status();
+    if (!queued.ok()) return receipts;
+    for (const QueuedNotice& q : *queued) {
+      v1::SignedNotice signed_notice;
+      EXPECT_TRUE(signed_notice.ParseFromString(q.signed_notice));
+      auto notice =
+          notice::VerifyNotice(signed_notice, {us_.public_identity()});
+      EXPECT_TRUE(notice.ok()) << notice.status();
+      if (notice.ok()) receipts.push_back(*notice);
+    }
+    return receipts;
+  }
+
+  std::unique_ptr<deliverylog::SqliteDeliveryLog> log_;
+  std::unique_ptr<deliverylog::EventRecorder> events_;
+};
+
+TEST_F(InboundEnvelopeLogTest, AStoredEnvelopeIsLoggedAsDelivered) {
+  PushedEnvelope envelope = Seal(sender_, {kOtherId, kUsId}, plaintext_);
+  ASSERT_EQ(Push(envelope)->result(), v1::Ack::RESULT_STORED);
+
+  const crypto::EnvelopeHeader& h = envelope.header;
+  ASSERT_OK_AND_ASSIGN(std::optional<InboxRecord> record,
+                       store_->GetInbox(h.transfer_id));
+  ASSERT_TRUE(record.has_value());
+  std::vector<v1::LogEntry> entries = Entries();
+  ASSERT_EQ(entries.size(), 1u);
+  const v1::LogEntry& e = entries[0];
+  EXPECT_EQ(e.event(), v1::LOG_EVENT_KIND_DELIVERED);
+  EXPECT_EQ(e.transfer_id(), h.transfer_id);
+  EXPECT_EQ(e.sender(), kSenderId);
+  EXPECT_EQ(e.recipient(), kUsId);
+  EXPECT_EQ(e.size(), record->envelope_size);
+  EXPECT_EQ(e.envelope_hash(), h.ciphertext_hash);
+  EXPECT_EQ(e.actor(), "router");
+  EXPECT_EQ(FromTimestamp(e.time()), clock_.Now());
+  EXPECT_EQ(events_->failures(), 0u);
+}
+
+TEST_F(InboundEnvelopeLogTest, TheReceiptCarriesAProofTheSenderCanVerify) {
+  // Two deliveries, so the second's entry is not the log's first.
+  PushedEnvelope first = Seal(sender_, {kUsId}, plaintext_);
+  ASSERT_EQ(Push(first)->result(), v1::Ack::RESULT_STORED);
+  clock_.Advance(absl::Seconds(3));
+  PushedEnvelope second = Seal(sender_, {kUsId}, "another case record");
+  ASSERT_EQ(Push(second)->result(), v1::Ack::RESULT_STORED);
+
+  std::vector<v1::LogEntry> entries = Entries();
+  ASSERT_EQ(entries.size(), 2u);
+  std::vector<v1::Notice> receipts = QueuedReceipts();
+  ASSERT_EQ(receipts.size(), 2u);
+  for (const v1::Notice& notice : receipts) {
+    const bool is_second = notice.transfer_id() == second.header.transfer_id;
+    const PushedEnvelope& envelope = is_second ? second : first;
+    const v1::LogEntry& logged = entries[is_second ? 1 : 0];
+    SCOPED_TRACE(is_second ? "second" : "first");
+    const v1::DeliveryReceipt& receipt = notice.receipt();
+    ASSERT_TRUE(receipt.has_log_entry());
+    ASSERT_TRUE(receipt.has_log_head());
+    ASSERT_TRUE(receipt.has_log_inclusion());
+    // The receipt's entry is the one in the log, as stored.
+    EXPECT_EQ(receipt.log_entry().SerializeAsString(),
+              logged.SerializeAsString());
+    EXPECT_EQ(receipt.log_head().log_id(), kUsId);
+    EXPECT_EQ(receipt.log_head().tree_size(), logged.index() + 1);
+
+    // What the sender runs, with our key from the directory.
+    absl::StatusOr<std::string> proven = deliverylog::VerifyDeliveryProof(
+        receipt, kUsId, envelope.header.transfer_id,
+        envelope.header.ciphertext_hash, {us_.public_identity()});
+    ASSERT_TRUE(proven.ok()) << proven.status();
+    EXPECT_NE(proven->find(absl::StrCat("entry ", logged.index(),
+                                        " of a tree of ", logged.index() + 1)),
+              std::string::npos)
+        << *proven;
+    // And it names this copy only.
+    EXPECT_FALSE(deliverylog::VerifyDeliveryProof(
+                     receipt, kUsId,
+                     (is_second ? first : second).header.transfer_id,
+                     envelope.header.ciphertext_hash, {us_.public_identity()})
+                     .ok());
+  }
+
+  // Each receipt's head is stored in our log.
+  ASSERT_OK_AND_ASSIGN(std::optional<v1::SignedTreeHead> latest,
+                       log_->LatestTreeHead());
+  ASSERT_TRUE(latest.has_value());
+  EXPECT_EQ(latest->tree_size(), 2u);
+}
+
+TEST_F(InboundEnvelopeLogTest,
+       AfterARotationTheProofIsSignedWithTheCurrentKey) {
+  // After a rotation our log signs heads with the new key; the sender
+  // checks with whatever keys the directory lists, which here is the new
+  // one alongside.
+  ASSERT_OK_AND_ASSIGN(crypto::SecretIdentity rotated,
+                       crypto::SecretIdentity::Generate(kUsId));
+  const crypto::PublicIdentity rotated_public = rotated.public_identity();
+  PushedEnvelope envelope = Seal(sender_, {kUsId}, plaintext_);
+  OpenLog(std::make_shared<crypto::SecretIdentity>(CopyOf(rotated)));
+  std::vector<crypto::SecretIdentity> previous;
+  previous.push_back(CopyOf(us_));
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<KeyRing> ring,
+      KeyRing::Create(std::move(rotated), std::move(previous)));
+  UseKeys(std::move(ring));
+  ASSERT_EQ(Push(envelope)->result(), v1::Ack::RESULT_STORED);
+
+  auto queued = store_->ListDueNotices(absl::InfiniteFuture(), 10);
+  ASSERT_TRUE(queued.ok() && queued->size() == 1u);
+  v1::SignedNotice signed_notice;
+  ASSERT_TRUE(signed_notice.ParseFromString((*queued)[0].signed_notice));
+  ASSERT_OK_AND_ASSIGN(v1::Notice notice,
+                       notice::VerifyNotice(signed_notice, {rotated_public}));
+  EXPECT_OK(deliverylog::VerifyDeliveryProof(
+                notice.receipt(), kUsId, envelope.header.transfer_id,
+                envelope.header.ciphertext_hash,
+                {us_.public_identity(), rotated_public})
+                .status());
+  absl::StatusOr<std::string> old_key_only = deliverylog::VerifyDeliveryProof(
+      notice.receipt(), kUsId, envelope.header.transfer_id,
+      envelope.header.ciphertext_hash, {us_.public_identity()});
+  EXPECT_TRUE(absl::IsUnauthenticated(old_key_only.status()))
+      << old_key_only.status();
+}
+
+TEST_F(InboundEnvelopeLogTest, ARejectedEnvelopeIsLoggedWithItsReason) {
+  PushedEnvelope envelope = Seal(sender_, {kUsId}, plaintext_);
+  envelope.ciphertext[envelope.ciphertext.size() / 2] ^= 1;
+  ExpectRejected(envelope,
+                 "ciphertext does not match the signed length or hash");
+
+  std::vector<v1::LogEntry> entries = Entries();
+  ASSERT_EQ(entries.size(), 1u);
+  const v1::LogEntry& e = entries[0];
+  EXPECT_EQ(e.event(), v1::LOG_EVENT_KIND_REJECTED);
+  EXPECT_EQ(e.detail(), "ciphertext does not match the signed length or hash");
+  EXPECT_EQ(e.transfer_id(), envelope.header.transfer_id);
+  EXPECT_EQ(e.sender(), kSenderId);
+  EXPECT_EQ(e.recipient(), kUsId);
+  EXPECT_EQ(e.actor(), "router");
+}
+
+TEST_F(InboundEnvelopeLogTest, EachRefusalIsLoggedOnce) {
+  PushedEnvelope not_for_us = Seal(sender_, {kOtherId}, plaintext_);
+  ExpectRejected(not_for_us, "this agency is not a recipient");
+  PushedEnvelope expired = Seal(sender_, {kUsId}, plaintext_, absl::Hours(1));
+  clock_.Advance(absl::Hours(1));
+  ExpectRejected(expired, "envelope has expired");
+
+  std::vector<v1::LogEntry> entries = Entries();
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].event(), v1::LOG_EVENT_KIND_REJECTED);
+  EXPECT_EQ(entries[0].detail(), "this agency is not a recipient");
+  EXPECT_EQ(entries[0].transfer_id(), not_for_us.header.transfer_id);
+  EXPECT_EQ(entries[1].event(), v1::LOG_EVENT_KIND_REJECTED);
+  EXPECT_EQ(entries[1].detail(), "envelope has expired");
+  EXPECT_EQ(entries[1].transfer_id(), expired.header.transfer_id);
+}
+
+TEST_F(InboundEnvelopeLogTest, AMalformedHeadIsLoggedWithoutIds) {
+  PushedEnvelope envelope = Seal(sender_, {kUsId}, plaintext_);
+  envelope.head.mutable_signed_header()->at(0) = 'X';
+  ExpectRejected(envelope, "malformed envelope header");
+  std::vector<v1::LogEntry> entries = Entries();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].event(), v1::LOG_EVENT_KIND_REJECTED);
+  EXPECT_EQ(entries[0].detail(), "malformed envelope header");
+  EXPECT_EQ(entries[0].transfer_id(), "");
+  EXPECT_EQ(entries[0].sender(), "");
+  EXPECT_EQ(entries[0].recipient(), kUsId);
+}
+
+TEST_F(InboundEnvelopeLogTest, ADuplicateIsLoggedOnce) {
+  PushedEnvelope envelope = Seal(sender_, {kUsId}, plaintext_);
+  ASSERT_EQ(Push(envelope)->result(), v1::Ack::RESULT_STORED);
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_EQ(Push(envelope)->result(), v1::Ack::RESULT_STORED);
+  std::vector<v1::LogEntry> entries = Entries();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].event(), v1::LOG_EVENT_KIND_DELIVERED);
+  EXPECT_EQ(FromTimestamp(entries[0].time()), clock_.Now() - absl::Minutes(5));
+}
+
+TEST_F(InboundEnvelopeLogTest, WithoutASigningKeyTheReceiptGoesWithoutProof) {
+  // The log records, but cannot sign a head: the delivery still stands and
+  // the receipt still goes, signed, just without the log's proof.
+  OpenLog(nullptr);
+  PushedEnvelope envelope = Seal(sender_, {kUsId}, plaintext_);
+  ASSERT_EQ(Push(envelope)->result(), v1::Ack::RESULT_STORED);
+  ASSERT_EQ(Entries().size(), 1u);
+  EXPECT_EQ(Entries()[0].event(), v1::LOG_EVENT_KIND_DELIVERED);
+  std::vector<v1::Notice> receipts = QueuedReceipts();
+  ASSERT_EQ(receipts.size(), 1u);
+  EXPECT_FALSE(receipts[0].receipt().has_log_entry());
+  EXPECT_FALSE(receipts[0].receipt().has_log_head());
+  EXPECT_FALSE(receipts[0].receipt().has_log_inclusion());
+  EXPECT_EQ(receipts[0].receipt().ciphertext_hash(),
+            envelope.header.ciphertext_hash);
+}
+
+TEST_F(InboundEnvelopeLogTest, AnUnwritableLogNeverRefusesADelivery) {
+  UnwritableLog broken;
+  deliverylog::EventRecorder events(&broken);
+  context_.log = &broken;
+  context_.events = &events;
+  PushedEnvelope envelope = Seal(sender_, {kUsId}, plaintext_);
+  AckOrLocalFailure ack = Push(envelope);
+  ASSERT_TRUE(ack.ok()) << ack.status();
+  EXPECT_EQ(ack->result(), v1::Ack::RESULT_STORED);
+  EXPECT_TRUE(*store_->InboxContains(envelope.header.transfer_id));
+  EXPECT_EQ(events.failures(), 1u);
+  std::vector<v1::Notice> receipts = QueuedReceipts();
+  ASSERT_EQ(receipts.size(), 1u);
+  EXPECT_FALSE(receipts[0].receipt().has_log_entry());
+
+  // A refusal is answered as ever too.
+  PushedEnvelope tampered = Seal(sender_, {kUsId}, plaintext_);
+  tampered.ciphertext[10] ^= 1;
+  AckOrLocalFailure refused = Push(tampered);
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_EQ(refused->result(), v1::Ack::RESULT_REJECTED);
+  EXPECT_EQ(events.failures(), 2u);
+}
+
+TEST_F(InboundEnvelopeLogTest, WithoutALogNothingIsLoggedAndNoProofIsSent) {
+  context_.log = nullptr;
+  context_.events = nullptr;
+  PushedEnvelope envelope = Seal(sender_, {kUsId}, plaintext_);
+  ASSERT_EQ(Push(envelope)->result(), v1::Ack::RESULT_STORED);
+  EXPECT_TRUE(Entries().empty());
+  std::vector<v1::Notice> receipts = QueuedReceipts();
+  ASSERT_EQ(receipts.size(), 1u);
+  EXPECT_FALSE(receipts[0].receipt().has_log_entry());
 }
 
 }  // namespace
