@@ -109,6 +109,13 @@ absl::StatusOr<int> Sweeper::DeleteCiphertext() {
     for (const CiphertextRef& ref : refs) {
       RETURN_IF_ERROR(env_->janitor->Delete(ref));
       ++deleted;
+      // Content goes; the record that it went stays, in the log.
+      RecordEvent(*env_,
+                  deliverylog::LogEvent(handover::v1::LOG_EVENT_KIND_PRUNED)
+                      .Transfer(ref.transfer_id)
+                      .Actor("router")
+                      .Detail("ciphertext deleted: every copy ended, or "
+                              "held past [delivery] ciphertext_retention"));
     }
     if (refs.size() < kBatch) break;
   }
