@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "crypto/identity.h"
 #include "spdlog/spdlog.h"
@@ -55,7 +56,10 @@ absl::StatusOr<DeliveryOutcome> Sweeper::EndDelivery(
     env_->hub->Notify(delivery.sender_id);
   }
   env_->janitor->RemoveReleased(outcome.released);
-  if (outcome.released.has_value()) ++released_;
+  if (outcome.released.has_value()) {
+    ++released_;
+    RecordPruned(delivery.transfer_id, "no copy is left to deliver");
+  }
   return outcome;
 }
 
@@ -100,6 +104,15 @@ absl::StatusOr<int> Sweeper::EndRevoked() {
   return ended;
 }
 
+void Sweeper::RecordPruned(absl::string_view transfer_id,
+                           absl::string_view why) {
+  // Content goes; the record that it went stays, in the log.
+  RecordEvent(*env_, deliverylog::LogEvent(handover::v1::LOG_EVENT_KIND_PRUNED)
+                         .Transfer(transfer_id)
+                         .Actor("router")
+                         .Detail(absl::StrCat("ciphertext deleted: ", why)));
+}
+
 absl::StatusOr<int> Sweeper::DeleteCiphertext() {
   int deleted = 0;
   const absl::Time cutoff = env_->clock->Now() - retention_;
@@ -109,13 +122,9 @@ absl::StatusOr<int> Sweeper::DeleteCiphertext() {
     for (const CiphertextRef& ref : refs) {
       RETURN_IF_ERROR(env_->janitor->Delete(ref));
       ++deleted;
-      // Content goes; the record that it went stays, in the log.
-      RecordEvent(*env_,
-                  deliverylog::LogEvent(handover::v1::LOG_EVENT_KIND_PRUNED)
-                      .Transfer(ref.transfer_id)
-                      .Actor("router")
-                      .Detail("ciphertext deleted: every copy ended, or "
-                              "held past [delivery] ciphertext_retention"));
+      RecordPruned(ref.transfer_id,
+                   "every copy ended, or held past [delivery] "
+                   "ciphertext_retention");
     }
     if (refs.size() < kBatch) break;
   }

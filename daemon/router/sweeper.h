@@ -41,6 +41,8 @@ class Sweeper {
   absl::StatusOr<int> EndExpired();
   absl::StatusOr<int> EndRevoked();
   absl::StatusOr<int> DeleteCiphertext();
+  // PRUNED in the router's log: `transfer_id`'s ciphertext is gone.
+  void RecordPruned(absl::string_view transfer_id, absl::string_view why);
   absl::StatusOr<int> ForgetWithdrawals();
   // Ends one delivery with a signed report.
   absl::StatusOr<DeliveryOutcome> EndDelivery(

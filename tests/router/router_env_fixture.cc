@@ -27,6 +27,16 @@ void RouterEnvTest::SetUp() {
   env_.directory = directory_.get();
   env_.hub = hub_.get();
   env_.signer = signer_.get();
+  deliverylog::SqliteDeliveryLogOptions log_options;
+  log_options.path = tmp_.path() + "/log.db";
+  log_options.log_id = kRouterId;
+  log_options.clock = &clock_;
+  auto log = deliverylog::SqliteDeliveryLog::Open(log_options);
+  ASSERT_TRUE(log.ok()) << log.status();
+  log_ = std::move(log).value();
+  events_ = std::make_unique<deliverylog::EventRecorder>(log_.get());
+  env_.log = log_.get();
+  env_.events = events_.get();
 }
 
 void RouterEnvTest::PublishDirectory(uint64_t version,

@@ -10,6 +10,8 @@
 #include <string>
 
 #include "common/clock.h"
+#include "deliverylog/event_recorder.h"
+#include "deliverylog/sqlite_delivery_log.h"
 #include "gtest/gtest.h"
 #include "router/directory_holder.h"
 #include "router/router_env.h"
@@ -43,6 +45,9 @@ class RouterEnvTest : public ::testing::Test {
   std::unique_ptr<DirectoryHolder> directory_;
   std::unique_ptr<MailboxHub> hub_;
   std::unique_ptr<ReportSigner> signer_;
+  // The router's delivery log, real, in the temporary directory.
+  std::unique_ptr<deliverylog::SqliteDeliveryLog> log_;
+  std::unique_ptr<deliverylog::EventRecorder> events_;
   RouterEnv env_;
 };
 

@@ -117,6 +117,27 @@ TEST_F(SweeperTest, ExpiryBecomesASignedNonDeliveryReport) {
   EXPECT_EQ(again.ciphertext_deleted, 0);
 }
 
+TEST_F(SweeperTest, ExpiryAndTheDeletedCiphertextAreLogged) {
+  AcceptSpooled(1, kStart + absl::Hours(1));
+  clock_.Advance(absl::Hours(1));
+  Sweep();
+  deliverylog::LogQuery query;
+  query.transfer_id = TransferId(1);
+  absl::StatusOr<deliverylog::LogPage> page = log_->Query(query);
+  ASSERT_TRUE(page.ok()) << page.status();
+  std::vector<handover::v1::LogEventKind> kinds;
+  for (const handover::v1::LogEntry& e : page->entries) {
+    kinds.push_back(e.event());
+    EXPECT_EQ(e.actor(), "router");
+  }
+  EXPECT_THAT(kinds,
+              ::testing::ElementsAre(handover::v1::LOG_EVENT_KIND_EXPIRED,
+                                     handover::v1::LOG_EVENT_KIND_PRUNED));
+  EXPECT_EQ(page->entries[0].sender(), "stockport-cs");
+  EXPECT_EQ(page->entries[0].recipient(), "birmingham-cs");
+  EXPECT_EQ(events_->failures(), 0u);
+}
+
 TEST_F(SweeperTest, ADeliveredEnvelopeDoesNotExpire) {
   Accept(1, kStart + absl::Hours(1));
   ASSERT_OK(
