@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "deliverylog/log_entry_codec.h"
+#include "deliverylog/unwritable_log.h"
 #include "gtest/gtest.h"
 #include "log_test_util.h"
 #include "status_matchers.h"
@@ -22,40 +23,6 @@ namespace v1 = handover::v1;
 using testing::kStart;
 using testing::LogFixture;
 using testing::TransferId;
-
-// A log that refuses every call, as a full disk or a broken file would.
-class BrokenLog final : public DeliveryLog {
- public:
-  absl::StatusOr<uint64_t> Append(v1::LogEntry) override {
-    ++appends_;
-    return absl::UnavailableError("disk full");
-  }
-  absl::StatusOr<uint64_t> Size() const override { return Broken(); }
-  absl::StatusOr<LogPage> Query(const LogQuery&) const override {
-    return Broken();
-  }
-  absl::StatusOr<v1::SignedTreeHead> PublishTreeHead() override {
-    return Broken();
-  }
-  absl::StatusOr<std::optional<v1::SignedTreeHead>> LatestTreeHead()
-      const override {
-    return Broken();
-  }
-  absl::StatusOr<v1::InclusionProof> ProveInclusion(uint64_t,
-                                                    uint64_t) const override {
-    return Broken();
-  }
-  absl::StatusOr<v1::ConsistencyProof> ProveConsistency(
-      uint64_t, uint64_t) const override {
-    return Broken();
-  }
-
-  int appends() const { return appends_; }
-
- private:
-  static absl::Status Broken() { return absl::UnavailableError("disk full"); }
-  int appends_ = 0;
-};
 
 // ---- OneLogLine ----
 
@@ -313,7 +280,7 @@ TEST(EventRecorderNullLogTest, RecordsNothingAndCountsNoFailure) {
 }
 
 TEST(EventRecorderBrokenLogTest, CountsEachFailedAppendAndReturnsNullopt) {
-  BrokenLog log;
+  testing::UnwritableLog log;
   EventRecorder events(&log);
   for (uint64_t i = 1; i <= 3; ++i) {
     std::optional<uint64_t> index;
@@ -409,7 +376,7 @@ TEST_F(RecordKeyRotationTest, ComparesWithTheLastRotationBeyondOnePage) {
 }
 
 TEST(RecordKeyRotationBrokenLogTest, AnUnreadableLogRecordsNothing) {
-  BrokenLog log;
+  testing::UnwritableLog log;
   EventRecorder events(&log);
   auto id = crypto::SecretIdentity::Generate("gmp");
   ASSERT_TRUE(id.ok()) << id.status();

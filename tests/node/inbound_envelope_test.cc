@@ -11,6 +11,7 @@
 #include "deliverylog/delivery_proof.h"
 #include "deliverylog/event_recorder.h"
 #include "deliverylog/sqlite_delivery_log.h"
+#include "deliverylog/unwritable_log.h"
 #include "gtest/gtest.h"
 #include "link_fixture.h"
 #include "notice/notice_signing.h"
@@ -268,35 +269,6 @@ TEST_F(InboundEnvelopeTest, StoresAnEnvelopeSealedToAPreviousKey) {
 
 // ---- The recipient's delivery log ----
 
-// A log that refuses every write, as a full disk would.
-class UnwritableLog final : public deliverylog::DeliveryLog {
- public:
-  absl::StatusOr<uint64_t> Append(v1::LogEntry) override { return Broken(); }
-  absl::StatusOr<uint64_t> Size() const override { return Broken(); }
-  absl::StatusOr<deliverylog::LogPage> Query(
-      const deliverylog::LogQuery&) const override {
-    return Broken();
-  }
-  absl::StatusOr<v1::SignedTreeHead> PublishTreeHead() override {
-    return Broken();
-  }
-  absl::StatusOr<std::optional<v1::SignedTreeHead>> LatestTreeHead()
-      const override {
-    return Broken();
-  }
-  absl::StatusOr<v1::InclusionProof> ProveInclusion(uint64_t,
-                                                    uint64_t) const override {
-    return Broken();
-  }
-  absl::StatusOr<v1::ConsistencyProof> ProveConsistency(
-      uint64_t, uint64_t) const override {
-    return Broken();
-  }
-
- private:
-  static absl::Status Broken() { return absl::UnavailableError("disk full"); }
-};
-
 // The same, with our own delivery log (a real file, signed with our key)
 // behind context_.log and context_.events.
 class InboundEnvelopeLogTest : public InboundEnvelopeTest {
@@ -536,7 +508,7 @@ TEST_F(InboundEnvelopeLogTest, WithoutASigningKeyTheReceiptGoesWithoutProof) {
 }
 
 TEST_F(InboundEnvelopeLogTest, AnUnwritableLogNeverRefusesADelivery) {
-  UnwritableLog broken;
+  deliverylog::testing::UnwritableLog broken;
   deliverylog::EventRecorder events(&broken);
   context_.log = &broken;
   context_.events = &events;

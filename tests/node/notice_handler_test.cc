@@ -12,6 +12,7 @@
 #include "deliverylog/delivery_proof.h"
 #include "deliverylog/event_recorder.h"
 #include "deliverylog/sqlite_delivery_log.h"
+#include "deliverylog/unwritable_log.h"
 #include "gtest/gtest.h"
 #include "link_fixture.h"
 #include "notice/notice_signing.h"
@@ -175,35 +176,6 @@ TEST_F(NoticeHandlerTest, RefusesANoticeForAnotherAgency) {
 }
 
 // ---- Our delivery log, and the recipient's proofs ----
-
-// A log that refuses every write, as a full disk would.
-class UnwritableLog final : public deliverylog::DeliveryLog {
- public:
-  absl::StatusOr<uint64_t> Append(v1::LogEntry) override { return Broken(); }
-  absl::StatusOr<uint64_t> Size() const override { return Broken(); }
-  absl::StatusOr<deliverylog::LogPage> Query(
-      const deliverylog::LogQuery&) const override {
-    return Broken();
-  }
-  absl::StatusOr<v1::SignedTreeHead> PublishTreeHead() override {
-    return Broken();
-  }
-  absl::StatusOr<std::optional<v1::SignedTreeHead>> LatestTreeHead()
-      const override {
-    return Broken();
-  }
-  absl::StatusOr<v1::InclusionProof> ProveInclusion(uint64_t,
-                                                    uint64_t) const override {
-    return Broken();
-  }
-  absl::StatusOr<v1::ConsistencyProof> ProveConsistency(
-      uint64_t, uint64_t) const override {
-    return Broken();
-  }
-
- private:
-  static absl::Status Broken() { return absl::UnavailableError("disk full"); }
-};
 
 // Our log (we sent the transfer) behind context_.log and context_.events,
 // and stockport-cs's own log, from which its receipts carry their proofs.
@@ -507,7 +479,7 @@ TEST_F(NoticeHandlerLogTest, AHostileAlertIdIsRecordedAsOneLine) {
 }
 
 TEST_F(NoticeHandlerLogTest, AnUnwritableLogNeverRefusesANotice) {
-  UnwritableLog broken;
+  deliverylog::testing::UnwritableLog broken;
   deliverylog::EventRecorder events(&broken);
   context_.log = &broken;
   context_.events = &events;
