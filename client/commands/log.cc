@@ -18,7 +18,8 @@ Command AddLogCommand(CLI::App* parent) {
       "transfer's whole timeline with the router's proven part, `verify` "
       "checks it (on the node, or offline on a copied database or an export "
       "file), `export` saves it for an inspector, `head` and `prove` give "
-      "signed heads and proofs, and `overdue` lists unacknowledged copies. "
+      "signed heads and proofs, `overdue` lists unacknowledged copies, and "
+      "`reconcile` shows where each copy sent is stuck and for how long. "
       "On the node they need a client with the admin role.");
   group->footer(
       "Examples:\n"
@@ -32,7 +33,7 @@ Command AddLogCommand(CLI::App* parent) {
       AddLogListCommand(group),   AddLogShowCommand(group),
       AddLogVerifyCommand(group), AddLogExportCommand(group),
       AddLogHeadCommand(group),   AddLogProveCommand(group),
-      AddOverdueCommand(group)};
+      AddOverdueCommand(group),   AddLogReconcileCommand(group)};
   return {group, [subs]() -> absl::Status {
             for (const Command& sub : subs) {
               if (sub.app->parsed()) return sub.run();

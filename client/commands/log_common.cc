@@ -2,8 +2,11 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "cli_output.h"
 #include "crypto/key_file.h"
+#include "duration.h"
 
 namespace handover::cli {
 
@@ -45,6 +48,50 @@ CLI::Validator RootHashValidator() {
 
 std::string RootHashBytes(const std::string& hex) {
   return absl::HexStringToBytes(hex);
+}
+
+absl::StatusOr<absl::Time> ParseLogTime(const std::string& text,
+                                        absl::Time now) {
+  if (absl::StatusOr<absl::Time> t = ParseTimestamp(text); t.ok()) return t;
+  if (absl::StatusOr<absl::Duration> ago = ParseDuration(text); ago.ok()) {
+    return now - *ago;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("'", text,
+                   "' is not a time; use RFC 3339 (2026-12-04T10:15:00Z) or "
+                   "how long ago (30m, 2h, 7d)"));
+}
+
+CLI::Validator LogTimeValidator() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        absl::StatusOr<absl::Time> t = ParseLogTime(text, absl::Now());
+        return t.ok() ? "" : std::string(t.status().message());
+      },
+      "TIME");
+}
+
+google::protobuf::Timestamp ToTimestamp(absl::Time t) {
+  google::protobuf::Timestamp out;
+  const int64_t seconds = absl::ToUnixSeconds(t);  // rounds down
+  out.set_seconds(seconds);
+  out.set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
+  return out;
+}
+
+void AddListFormatOption(CLI::App* app, LogFormat* format) {
+  app->add_option_function<std::string>(
+         "--format",
+         [format](const std::string& name) {
+           *format = name == "json"  ? LogFormat::kJson
+                     : name == "csv" ? LogFormat::kCsv
+                                     : LogFormat::kTable;
+         },
+         "Output format: table (or text) for people, csv (RFC 4180, with a "
+         "header row) or json for scripts")
+      ->check(CLI::IsMember({"table", "text", "csv", "json"}))
+      ->default_str("table");
 }
 
 }  // namespace handover::cli

@@ -12,10 +12,13 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "commands/command.h"
 #include "crypto/identity.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "handover/v1/node.grpc.pb.h"
 #include "interrupt.h"
+#include "log_format.h"
 #include "node_connection.h"
 #include "rpc_error.h"
 
@@ -28,6 +31,18 @@ Command AddLogVerifyCommand(CLI::App* group);
 Command AddLogExportCommand(CLI::App* group);
 Command AddLogHeadCommand(CLI::App* group);
 Command AddLogProveCommand(CLI::App* group);
+Command AddLogReconcileCommand(CLI::App* group);
+
+// An RFC 3339 time, or a duration (duration.h) meaning that long before
+// `now`: "2h" is two hours ago. The error is one line for people.
+absl::StatusOr<absl::Time> ParseLogTime(const std::string& text,
+                                        absl::Time now);
+// Checks a --since/--until value with ParseLogTime.
+CLI::Validator LogTimeValidator();
+google::protobuf::Timestamp ToTimestamp(absl::Time t);
+
+// Adds `--format table|csv|json` ("text" is table) to `app`.
+void AddListFormatOption(CLI::App* app, LogFormat* format);
 
 // One unary call `rpc` (its name, for errors) on `node`, cancelled by
 // Ctrl-C; a failure is DescribeRpcError's one line.

@@ -35,29 +35,6 @@ struct ListOptions {
   LogFormat format = LogFormat::kTable;
 };
 
-// An RFC 3339 time, or a duration (duration.h) meaning that long before
-// `now`: "2h" is two hours ago.
-absl::StatusOr<absl::Time> ParseLogTime(const std::string& text,
-                                        absl::Time now) {
-  if (absl::StatusOr<absl::Time> t = ParseTimestamp(text); t.ok()) return t;
-  if (absl::StatusOr<absl::Duration> ago = ParseDuration(text); ago.ok()) {
-    return now - *ago;
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat("'", text,
-                   "' is not a time; use RFC 3339 (2026-12-04T10:15:00Z) or "
-                   "how long ago (30m, 2h, 7d)"));
-}
-
-CLI::Validator LogTimeValidator() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        absl::StatusOr<absl::Time> t = ParseLogTime(text, absl::Now());
-        return t.ok() ? "" : std::string(t.status().message());
-      },
-      "TIME");
-}
-
 CLI::Validator EventKindValidator() {
   return CLI::Validator(
       [](std::string& name) -> std::string {
@@ -66,15 +43,6 @@ CLI::Validator EventKindValidator() {
                             absl::StrJoin(LogEventKindNames(), ", "));
       },
       "KIND");
-}
-
-google::protobuf::Timestamp ToTimestamp(absl::Time t) {
-  google::protobuf::Timestamp out;
-  const int64_t seconds = absl::ToUnixSeconds(t);  // rounds down
-  out.set_seconds(seconds);
-  out.set_nanos(static_cast<int32_t>(
-      absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
-  return out;
 }
 
 absl::StatusOr<v1::ListLogRequest> MakeRequest(const ListOptions& o) {
@@ -154,20 +122,6 @@ absl::Status RunList(const ListOptions& o) {
   // Only once every page has arrived: a failure prints nothing on stdout.
   Print(o, node->address(), log_id, entries, token);
   return absl::OkStatus();
-}
-
-void AddListFormatOption(CLI::App* app, LogFormat* format) {
-  app->add_option_function<std::string>(
-         "--format",
-         [format](const std::string& name) {
-           *format = name == "json"  ? LogFormat::kJson
-                     : name == "csv" ? LogFormat::kCsv
-                                     : LogFormat::kTable;
-         },
-         "Output format: table (or text) for people, csv (RFC 4180, with a "
-         "header row) or json for scripts")
-      ->check(CLI::IsMember({"table", "text", "csv", "json"}))
-      ->default_str("table");
 }
 
 }  // namespace

@@ -96,7 +96,7 @@ INSTANTIATE_TEST_SUITE_P(EveryLogCommand, CliLogHelpTest,
                          ::testing::Values("log", "log list", "log show",
                                            "log verify", "log export",
                                            "log head", "log prove",
-                                           "log overdue"),
+                                           "log overdue", "log reconcile"),
                          [](const auto& info) {
                            std::string name = info.param;
                            for (char& c : name) {
@@ -1024,6 +1024,170 @@ TEST_F(CliLogNodeTest, LogOverdueIsTheOverdueCommand) {
   EXPECT_EQ(r.out, plain.out);
   EXPECT_THAT(r.out, HasSubstr("2026-05-28T20:26:40Z  "
                                "greater-manchester-police  police_force"));
+}
+
+// ---- log reconcile --------------------------------------------------------
+
+class CliLogReconcileTest : public CliLogNodeTest {
+ protected:
+  // Two stuck copies: one at the router for 3h 12m (and a bit), one
+  // delivered but not acknowledged for 2d 5h (and a bit).
+  static v1::ReconcileLogResponse TwoRows() {
+    const int64_t now = absl::ToUnixSeconds(absl::Now());
+    v1::ReconcileLogResponse r;
+    v1::ReconcileRow* older = r.add_rows();
+    older->set_transfer_id(kTransferHex);
+    older->set_recipient("greater-manchester-police");
+    older->set_view("police");
+    older->set_stage(v1::RECONCILE_STAGE_DELIVERED_NOT_ACKNOWLEDGED);
+    older->mutable_since()->set_seconds(now - (2 * 86400 + 5 * 3600 + 30));
+    older->set_detail("receipt verified; not acknowledged by the recipient");
+    v1::ReconcileRow* newer = r.add_rows();
+    newer->set_transfer_id("ffeeddccbbaa99887766554433221100");
+    newer->set_recipient("birmingham-cs");
+    newer->set_stage(v1::RECONCILE_STAGE_ACCEPTED_NOT_DELIVERED);
+    newer->mutable_since()->set_seconds(now - (3 * 3600 + 12 * 60 + 30));
+    newer->set_detail("the router holds it, \"pushed\" 2 times");
+    return r;
+  }
+};
+
+TEST_F(CliLogUsageTest, ReconcileUsageErrorsAreOneLine) {
+  ExpectOneErrorLine(Run({"log", "reconcile", "--since", "yesterday"}), 2,
+                     "handover log reconcile: --since: 'yesterday' is not a "
+                     "time; use RFC 3339");
+  ExpectOneErrorLine(Run({"log", "reconcile", "--until", "soon"}), 2,
+                     "handover log reconcile: --until: ");
+  ExpectOneErrorLine(Run({"log", "reconcile", "--format", "xml"}), 2,
+                     "handover log reconcile: --format: ");
+  ExpectOneErrorLine(Run({"log", "reconcile", "--fail-if-any=maybe"}), 2,
+                     "handover log reconcile: ");
+  ExpectOneErrorLine(Handover({"log", "reconcile", "--ca", "ca.pem"}), 2,
+                     "handover log reconcile: --node is required");
+}
+
+TEST_F(CliLogReconcileTest, TableShowsStageInWordsAndHowLong) {
+  node().SetReconcileAnswer(TwoRows());
+  CommandResult r = Run({"log", "reconcile", "--since", "7d"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_THAT(r.out, HasSubstr("TRANSFER                          RECIPIENT"
+                               "                  VIEW    STAGE"));
+  EXPECT_THAT(r.out, HasSubstr("FOR     SINCE (UTC)\n"));
+  EXPECT_THAT(r.out,
+              HasSubstr(std::string(kTransferHex) +
+                        "  greater-manchester-police  police  delivered, "
+                        "not acknowledged  2d 5h   "));
+  EXPECT_THAT(r.out, HasSubstr("ffeeddccbbaa99887766554433221100  "
+                               "birmingham-cs              -       at "
+                               "router, not delivered     3h 12m  "));
+  EXPECT_THAT(r.out, Not(HasSubstr("WARNING")));
+  EXPECT_THAT(r.out, Not(HasSubstr("pushed")));  // detail: csv and json only
+  const auto requests = node().reconcile_requests();
+  ASSERT_EQ(requests.size(), 1u);
+  const int64_t week_ago = absl::ToUnixSeconds(absl::Now()) - 7 * 86400;
+  EXPECT_NEAR(requests[0].since().seconds(), week_ago, 5);
+  EXPECT_FALSE(requests[0].has_until());
+}
+
+TEST_F(CliLogReconcileTest, SendsAnExactWindow) {
+  CommandResult r = Run({"log", "reconcile", "--since", "2026-05-01T00:00:00Z",
+                         "--until", "2026-06-01T12:00:00+01:00"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("nothing stuck"));
+  const auto requests = node().reconcile_requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].since().seconds(), 1777593600);
+  EXPECT_EQ(requests[0].until().seconds(), 1780311600);
+}
+
+TEST_F(CliLogReconcileTest, Json) {
+  v1::ReconcileLogResponse answer = TwoRows();
+  answer.set_truncated(true);
+  node().SetReconcileAnswer(answer);
+  CommandResult r = Run({"log", "reconcile", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json out = nlohmann::json::parse(r.out);
+  EXPECT_EQ(out["router_error"], "");
+  EXPECT_EQ(out["truncated"], true);
+  ASSERT_EQ(out["rows"].size(), 2u);
+  EXPECT_EQ(out["rows"][0]["transfer_id"], kTransferHex);
+  EXPECT_EQ(out["rows"][0]["stage"], "delivered_not_acknowledged");
+  EXPECT_EQ(out["rows"][0]["stage_text"], "delivered, not acknowledged");
+  EXPECT_EQ(out["rows"][0]["view"], "police");
+  EXPECT_NEAR(out["rows"][0]["for_seconds"].get<int64_t>(),
+              2 * 86400 + 5 * 3600 + 30, 5);
+  EXPECT_EQ(out["rows"][1]["stage"], "accepted_not_delivered");
+  EXPECT_EQ(out["rows"][1]["detail"],
+            "the router holds it, \"pushed\" 2 times");
+}
+
+TEST_F(CliLogReconcileTest, CsvKeepsWarningsOffStdout) {
+  v1::ReconcileLogResponse answer = TwoRows();
+  answer.set_router_error("the router could not be asked: unavailable");
+  node().SetReconcileAnswer(answer);
+  CommandResult r = Run({"log", "reconcile", "--format", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::StartsWith(
+                         "transfer_id,recipient,view,stage,since,for_seconds,"
+                         "detail\r\n" +
+                         std::string(kTransferHex) +
+                         ",greater-manchester-police,police,"
+                         "delivered_not_acknowledged,"));
+  EXPECT_THAT(r.out, HasSubstr(",birmingham-cs,,accepted_not_delivered,"));
+  EXPECT_THAT(
+      r.out, HasSubstr(",\"the router holds it, \"\"pushed\"\" 2 times\"\r\n"));
+  EXPECT_THAT(r.out, Not(HasSubstr("WARNING")));
+  EXPECT_EQ(r.err,
+            "handover log reconcile: WARNING: the router's log was not "
+            "consulted (the router could not be asked: unavailable); copies "
+            "at the router rest on this node's view alone\n");
+}
+
+TEST_F(CliLogReconcileTest, WarnsWhenTheRouterWasNotAskedAndNotesTruncation) {
+  v1::ReconcileLogResponse answer = TwoRows();
+  answer.set_router_error("the router could not be asked: connection refused");
+  answer.set_truncated(true);
+  node().SetReconcileAnswer(answer);
+  CommandResult r = Run({"log", "reconcile"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::StartsWith(
+                         "WARNING: the router's log was not consulted (the "
+                         "router could not be asked: connection refused); "
+                         "copies at the router rest on this node's view "
+                         "alone\nTRANSFER "));
+  EXPECT_THAT(r.out, HasSubstr("at router, not delivered"));
+  EXPECT_THAT(r.out, ::testing::EndsWith(
+                         "note: more transfers were sent in this window than "
+                         "one call examines (1000); only the oldest are "
+                         "shown: narrow it with --since/--until\n"));
+}
+
+TEST_F(CliLogReconcileTest, FailIfAnyExitsOneOnlyWhenSomethingIsStuck) {
+  CommandResult r = Run({"log", "reconcile", "--fail-if-any"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_THAT(r.out, HasSubstr("nothing stuck"));
+
+  node().SetReconcileAnswer(TwoRows());
+  r = Run({"log", "reconcile"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;  // a report, even with rows
+  // The report is still printed; the exit status and one line on stderr
+  // are for the script.
+  r = Run({"log", "reconcile", "--fail-if-any"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "handover log reconcile: 2 copies are stuck (--fail-if-any)\n");
+  EXPECT_THAT(r.out, HasSubstr("at router, not delivered"));
+}
+
+TEST_F(CliLogReconcileTest, ANodeErrorIsOneLine) {
+  node().SetLogError(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                  "since must be before until"));
+  CommandResult r = Run({"log", "reconcile", "--since", "1h", "--until", "2h"});
+  ExpectOneErrorLine(r, 1, "handover log reconcile: ");
+  EXPECT_THAT(r.err, HasSubstr("since must be before until"));
+  EXPECT_EQ(r.out, "");
 }
 
 }  // namespace

@@ -255,6 +255,28 @@ void FakeNodeService::SetLogPages(std::vector<v1::ListLogResponse> pages) {
   log_pages_ = std::move(pages);
 }
 
+grpc::Status FakeNodeService::ReconcileLog(
+    grpc::ServerContext* context, const v1::ReconcileLogRequest* request,
+    v1::ReconcileLogResponse* response) {
+  RecordCaller(*context);
+  std::lock_guard<std::mutex> lock(mu_);
+  reconcile_requests_.push_back(*request);
+  if (!log_error_.ok()) return log_error_;
+  *response = reconcile_answer_;
+  return grpc::Status::OK;
+}
+
+void FakeNodeService::SetReconcileAnswer(v1::ReconcileLogResponse answer) {
+  std::lock_guard<std::mutex> lock(mu_);
+  reconcile_answer_ = std::move(answer);
+}
+
+std::vector<v1::ReconcileLogRequest> FakeNodeService::reconcile_requests()
+    const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return reconcile_requests_;
+}
+
 void FakeNodeService::SetShowAnswer(v1::ShowTransferLogResponse answer) {
   std::lock_guard<std::mutex> lock(mu_);
   show_answer_ = std::move(answer);

@@ -83,6 +83,10 @@ class FakeNodeService final : public handover::v1::Node::Service {
       grpc::ServerContext* context,
       const handover::v1::ExportLogRequest* request,
       grpc::ServerWriter<handover::v1::ExportLogChunk>* writer) override;
+  grpc::Status ReconcileLog(
+      grpc::ServerContext* context,
+      const handover::v1::ReconcileLogRequest* request,
+      handover::v1::ReconcileLogResponse* response) override;
 
   // Scripted answers. A non-OK status is returned instead of a response
   // (for FetchTransfer: after the scripted messages).
@@ -109,6 +113,7 @@ class FakeNodeService final : public handover::v1::Node::Service {
   void SetVerifyAnswer(handover::v1::VerifyLogResponse answer);
   // ExportLog sends each chunk, then returns `status`.
   void SetExportAnswer(std::vector<std::string> chunks, grpc::Status status);
+  void SetReconcileAnswer(handover::v1::ReconcileLogResponse answer);
 
   SeenSubmit last_submit() const;
   SeenCaller last_caller() const;
@@ -120,6 +125,7 @@ class FakeNodeService final : public handover::v1::Node::Service {
   std::string last_show_id() const;
   std::vector<handover::v1::GetTreeHeadRequest> tree_head_requests() const;
   std::vector<handover::v1::ProveLogRequest> prove_requests() const;
+  std::vector<handover::v1::ReconcileLogRequest> reconcile_requests() const;
 
  private:
   void RecordCaller(const grpc::ServerContext& context);
@@ -152,6 +158,8 @@ class FakeNodeService final : public handover::v1::Node::Service {
   handover::v1::VerifyLogResponse verify_answer_;
   std::vector<std::string> export_chunks_;
   grpc::Status export_status_;
+  handover::v1::ReconcileLogResponse reconcile_answer_;
+  std::vector<handover::v1::ReconcileLogRequest> reconcile_requests_;
 };
 
 class FakeNode {

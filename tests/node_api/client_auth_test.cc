@@ -124,7 +124,8 @@ TEST(ClientAuthTest, RoleMatrixForEveryRpc) {
       NodeRpc::kAckAlert,       NodeRpc::kAcknowledgeTransfer,
       NodeRpc::kListLog,        NodeRpc::kShowTransferLog,
       NodeRpc::kGetTreeHead,    NodeRpc::kProveLog,
-      NodeRpc::kVerifyLog,      NodeRpc::kExportLog};
+      NodeRpc::kVerifyLog,      NodeRpc::kExportLog,
+      NodeRpc::kReconcileLog};
   const ClientRole roles[] = {ClientRole::kSubmitter, ClientRole::kReceiver,
                               ClientRole::kAlertOperator, ClientRole::kAdmin};
   auto expected = [](NodeRpc rpc, ClientRole role) {
@@ -149,6 +150,7 @@ TEST(ClientAuthTest, RoleMatrixForEveryRpc) {
       case NodeRpc::kProveLog:
       case NodeRpc::kVerifyLog:
       case NodeRpc::kExportLog:
+      case NodeRpc::kReconcileLog:
         return role == ClientRole::kAdmin;
     }
     return false;

@@ -34,6 +34,7 @@ std::vector<ClientRole> AllowedRoles(NodeRpc rpc) {
     case NodeRpc::kProveLog:
     case NodeRpc::kVerifyLog:
     case NodeRpc::kExportLog:
+    case NodeRpc::kReconcileLog:
       return {ClientRole::kAdmin};
   }
   return {};
@@ -75,6 +76,8 @@ absl::string_view NodeRpcName(NodeRpc rpc) {
       return "VerifyLog";
     case NodeRpc::kExportLog:
       return "ExportLog";
+    case NodeRpc::kReconcileLog:
+      return "ReconcileLog";
   }
   return "unknown";
 }

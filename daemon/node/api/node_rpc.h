@@ -27,6 +27,7 @@ enum class NodeRpc {
   kProveLog,
   kVerifyLog,
   kExportLog,
+  kReconcileLog,
 };
 
 // The method name as in the proto, e.g. "SubmitTransfer".

@@ -7,6 +7,7 @@
 #include "node/api/alert_calls.h"
 #include "node/api/log_calls.h"
 #include "node/api/queries.h"
+#include "node/api/reconcile.h"
 #include "rpc/grpc_status.h"
 #include "spdlog/spdlog.h"
 
@@ -233,6 +234,16 @@ grpc::Status NodeService::ExportLog(
     return writer->Write(chunk);
   };
   return Finish(kRpc, caller.name, api::ExportLog(env_, write));
+}
+
+grpc::Status NodeService::ReconcileLog(
+    grpc::ServerContext* context,
+    const handover::v1::ReconcileLogRequest* request,
+    handover::v1::ReconcileLogResponse* response) {
+  constexpr NodeRpc kRpc = NodeRpc::kReconcileLog;
+  Caller caller;
+  if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
+  return Reply(kRpc, caller.name, api::ReconcileLog(env_, *request), response);
 }
 
 }  // namespace handover::node::api

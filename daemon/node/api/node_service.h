@@ -89,6 +89,10 @@ class NodeService final : public handover::v1::Node::Service {
       grpc::ServerContext* context,
       const handover::v1::ExportLogRequest* request,
       grpc::ServerWriter<handover::v1::ExportLogChunk>* writer) override;
+  grpc::Status ReconcileLog(
+      grpc::ServerContext* context,
+      const handover::v1::ReconcileLogRequest* request,
+      handover::v1::ReconcileLogResponse* response) override;
 
  private:
   const NodeServiceEnv env_;
