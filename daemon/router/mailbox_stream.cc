@@ -186,7 +186,7 @@ void MailboxStream::RecordDelivered(const MailboxItem& item) {
   event.Transfer(item.transfer_id).Recipient(agency_id_).Actor(agency_id_);
   if (envelope.ok() && envelope->has_value()) {
     event.Sender((*envelope)->sender_id)
-        .Size((*envelope)->ciphertext_size)
+        .Size(EnvelopeBytes(**envelope))
         .EnvelopeHash((*envelope)->ciphertext_hash);
   }
   RecordEvent(*env_, event);
@@ -393,7 +393,7 @@ absl::Status MailboxStream::PushEnvelope(const MailboxItem& item, bool flush) {
                   .Transfer(item.transfer_id)
                   .Sender(envelope->sender_id)
                   .Recipient(agency_id_)
-                  .Size(envelope->ciphertext_size)
+                  .Size(EnvelopeBytes(*envelope))
                   .EnvelopeHash(envelope->ciphertext_hash)
                   .Actor("router")
                   .Detail(absl::StrCat("attempt ", item.attempts + 1)));

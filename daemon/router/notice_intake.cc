@@ -135,6 +135,20 @@ absl::Status NoticeIntake::QueueReceipt(absl::string_view caller_id,
                    env_->store->RecordReceipt(notice.transfer_id(), caller_id,
                                               signed_notice.SerializeAsString(),
                                               env_->clock->Now()));
+  if (outcome.stored_now) {
+    // The receipt came before the node's ack (MailboxStream logs DELIVERED
+    // when the ack comes first).
+    spdlog::info("transfer {}: stored at {} (its receipt came first)",
+                 crypto::ToHex(notice.transfer_id()), std::string(caller_id));
+    RecordEvent(*env_,
+                deliverylog::LogEvent(handover::v1::LOG_EVENT_KIND_DELIVERED)
+                    .Transfer(notice.transfer_id())
+                    .Sender(envelope.sender_id)
+                    .Recipient(caller_id)
+                    .Size(EnvelopeBytes(envelope))
+                    .EnvelopeHash(envelope.ciphertext_hash)
+                    .Actor(caller_id));
+  }
   if (outcome.changed) {
     env_->hub->Notify(envelope.sender_id);
     spdlog::info("transfer {}: receipt from {} queued for {}",

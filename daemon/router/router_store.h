@@ -84,6 +84,16 @@ struct EnvelopeRecord {
   std::string spool_name;  // file name in the spool; set for kSpool
 };
 
+// The whole envelope's size, as the sender sealed it and as every node's
+// log entry states it: prefix and header, signature, wrapped keys and
+// ciphertext (docs/FORMAT.md).
+inline uint64_t EnvelopeBytes(const EnvelopeRecord& envelope) {
+  uint64_t bytes = envelope.signed_header.size() + envelope.signature.size() +
+                   envelope.ciphertext_size;
+  for (const std::string& key : envelope.wrapped_keys) bytes += key.size();
+  return bytes;
+}
+
 struct DeliveryRecord {
   std::string transfer_id;
   std::string recipient_id;
@@ -123,6 +133,11 @@ struct CiphertextRef {
 // What ending a delivery (or recording a receipt) did.
 struct DeliveryOutcome {
   bool changed = false;
+  // RecordReceipt only: the delivery was not yet stored-at-node, so the
+  // receipt is the first word that the recipient holds the copy (it can
+  // overtake the mailbox ack). The caller logs DELIVERED for it, which
+  // the ack, finding the delivery receipted, then does not.
+  bool stored_now = false;
   // Set when no delivery of the transfer needs the ciphertext any more: the
   // store has already marked it deleted, in the same commit; the caller
   // removes the spool file it names (CiphertextJanitor::RemoveFile).

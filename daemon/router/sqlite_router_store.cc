@@ -169,7 +169,8 @@ struct SqliteRouterStore::Statements {
   Stmt list_deliveries, claim_select, mark_pushed, next_due;
   Stmt item_attempts, release_item, release_all, ack_stored, get_item;
   Stmt reject_notice, release_of, any_needing, held_ciphertext, has_due;
-  Stmt finish_delivery, receipt_delivery, insert_notice, sender_of;
+  Stmt finish_delivery, receipt_delivery, receipt_before_ack, insert_notice;
+  Stmt sender_of;
   Stmt list_expired, open_to, deletable, mark_deleted, spool_names;
   Stmt get_meta, set_meta;
   Stmt withdraw_delivery, record_withdrawal, is_withdrawn, forget_withdrawals;
@@ -244,6 +245,11 @@ absl::Status SqliteRouterStore::PrepareAll(sqlite::SqliteDb* db,
           "UPDATE items SET state = 4, updated_at = ?3 "
           "WHERE transfer_id = ?1 AND kind = 1 AND subject = ?2 "
           "AND state IN (1, 2, 3)");
+  // The same, only for a delivery the node's ack has not reached yet.
+  PREPARE(receipt_before_ack,
+          "UPDATE items SET state = 4, updated_at = ?3 "
+          "WHERE transfer_id = ?1 AND kind = 1 AND subject = ?2 "
+          "AND state IN (1, 2)");
   PREPARE(insert_notice,
           "INSERT OR IGNORE INTO items (agency_id, kind, transfer_id, "
           "subject, state, expires_at, updated_at, notice) "
@@ -796,6 +802,17 @@ absl::StatusOr<DeliveryOutcome> SqliteRouterStore::RecordReceipt(
     absl::string_view receipt, absl::Time now) {
   DeliveryOutcome outcome;
   absl::Status status = Write([&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    outcome.stored_now = false;
+    {
+      // A receipt can overtake the node's ack on the mailbox stream: say
+      // so, so that the copy's DELIVERED is logged once either way.
+      Use early(stmts_->receipt_before_ack);
+      early->BindBlob(1, transfer_id)
+          .Bind(2, recipient_id)
+          .Bind(3, Micros(now));
+      RETURN_IF_ERROR(early->Run());
+      outcome.stored_now = db_->Changes() == 1;
+    }
     {
       Use mark(stmts_->receipt_delivery);
       mark->BindBlob(1, transfer_id).Bind(2, recipient_id).Bind(3, Micros(now));

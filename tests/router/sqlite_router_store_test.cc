@@ -168,6 +168,35 @@ TEST_F(SqliteRouterStoreTest, AckStoredMovesForwardOnlyAndSkipsOthersItems) {
   EXPECT_EQ(StateOf(1, "birmingham-cs"), DeliveryState::kReceipted);
 }
 
+TEST_F(SqliteRouterStoreTest, AReceiptBeforeTheAckSaysItStoredTheCopyFirst) {
+  // The receipt overtakes the node's ack: it is the first word of storage.
+  Accept(1, "stockport-cs", {"birmingham-cs"});
+  std::vector<uint64_t> ids = Claim("birmingham-cs", kT0);
+  ASSERT_EQ(ids.size(), 1u);
+  ASSERT_OK_AND_ASSIGN(
+      DeliveryOutcome first,
+      store_->RecordReceipt(TransferId(1), "birmingham-cs", "r", kT0));
+  EXPECT_TRUE(first.stored_now);
+  ASSERT_OK_AND_ASSIGN(std::vector<ItemUpdate> late,
+                       store_->AckStored("birmingham-cs", ids, kT0));
+  ASSERT_EQ(late.size(), 1u);
+  EXPECT_FALSE(late[0].changed);  // so the ack logs no second DELIVERED
+
+  // The usual order: the ack first, then the receipt adds nothing new.
+  Accept(2, "stockport-cs", {"birmingham-cs"});
+  std::vector<uint64_t> second_ids = Claim("birmingham-cs", kT0);
+  ASSERT_EQ(second_ids.size(), 1u);
+  ASSERT_OK_AND_ASSIGN(std::vector<ItemUpdate> acked,
+                       store_->AckStored("birmingham-cs", second_ids, kT0));
+  ASSERT_EQ(acked.size(), 1u);
+  EXPECT_TRUE(acked[0].changed);
+  ASSERT_OK_AND_ASSIGN(
+      DeliveryOutcome receipt,
+      store_->RecordReceipt(TransferId(2), "birmingham-cs", "r", kT0));
+  EXPECT_FALSE(receipt.stored_now);
+  EXPECT_TRUE(receipt.changed);
+}
+
 TEST_F(SqliteRouterStoreTest, ReceiptIsQueuedOnce) {
   Accept(1, "stockport-cs", {"birmingham-cs"});
   ASSERT_OK_AND_ASSIGN(
