@@ -142,7 +142,9 @@ absl::Status DirectoryClient::Adopt(const std::string& signed_bytes) {
     current_ = std::move(view);
   }
   spdlog::info("directory version {} verified and in use", fetched);
-  if (options_.events != nullptr) {
+  // Logged once per version: a restart that loads the saved directory (or
+  // fetches the same one again) adopts nothing new.
+  if (options_.events != nullptr && fetched > highest) {
     options_.events->Record(
         deliverylog::LogEvent(handover::v1::LOG_EVENT_KIND_DIRECTORY_UPDATED)
             .Actor("directory")

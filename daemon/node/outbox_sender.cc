@@ -260,7 +260,11 @@ void OutboxSender::Finish(const OutboxTransfer& transfer, DeliveryState state,
                   Hex(transfer.transfer_id), moved.status().ToString());
     return;
   }
-  if (*moved > 0 && options_.events != nullptr) {
+  // The router's answer is a fact even when a receipt that overtook it has
+  // already moved every copy on (then nothing moved here).
+  const bool happened =
+      *moved > 0 || state == handover::v1::DELIVERY_STATE_AT_ROUTER;
+  if (happened && options_.events != nullptr) {
     handover::v1::LogEventKind kind = handover::v1::LOG_EVENT_KIND_FAILED;
     if (state == handover::v1::DELIVERY_STATE_AT_ROUTER) {
       kind = handover::v1::LOG_EVENT_KIND_SENT_TO_ROUTER;
