@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "harness/directory_builder.h"
 #include "harness/envelopes.h"
+#include "harness/log_calls.h"
 #include "harness/network_test.h"
 #include "harness/router_client.h"
 
@@ -211,6 +212,18 @@ TEST_F(SecurityTest, EveryRoleIsDeniedEveryCallOutsideIt) {
       {"TransferStatus",
        [&](NodeClient& c) { return c.Status(outbound).status(); }},
       {"GetNodeInfo", [](NodeClient& c) { return c.GetNodeInfo().status(); }},
+      // The delivery log (docs/LOG.md): admins only.
+      {"ListLog",
+       [](NodeClient& c) {
+         return ListLogPage(c, v1::ListLogRequest()).status();
+       }},
+      {"ShowTransferLog",
+       [&](NodeClient& c) { return ShowTransferLog(c, outbound).status(); }},
+      {"GetTreeHead",
+       [](NodeClient& c) { return GetTreeHead(c, false).status(); }},
+      {"ProveLog", [](NodeClient& c) { return ProveLog(c, 0, 0).status(); }},
+      {"VerifyLog", [](NodeClient& c) { return VerifyLog(c).status(); }},
+      {"ExportLog", [](NodeClient& c) { return ExportLog(c).status(); }},
   };
   const std::map<std::string, std::set<std::string>> allowed = {
       {"SubmitTransfer", {"submitter"}},
@@ -218,6 +231,12 @@ TEST_F(SecurityTest, EveryRoleIsDeniedEveryCallOutsideIt) {
       {"FetchTransfer", {"receiver"}},
       {"TransferStatus", {"submitter", "admin"}},
       {"GetNodeInfo", {"admin"}},
+      {"ListLog", {"admin"}},
+      {"ShowTransferLog", {"admin"}},
+      {"GetTreeHead", {"admin"}},
+      {"ProveLog", {"admin"}},
+      {"VerifyLog", {"admin"}},
+      {"ExportLog", {"admin"}},
   };
 
   struct Caller {
