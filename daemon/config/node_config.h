@@ -28,6 +28,7 @@
 #include "config/ack_deadline.h"  // AckDeadline, AckDueAt
 #include "config/client_role.h"
 #include "config/log_settings.h"
+#include "config/retention_settings.h"
 #include "config/retry_policy.h"
 
 namespace handover::config {
@@ -132,6 +133,7 @@ struct NodeConfig {
   AcknowledgementDeadlines acknowledgement;
   AlertSettings alerts;
   LogSettings log;
+  RetentionSettings retention;
 };
 
 // Parses and validates TOML text without touching the file system: for

@@ -78,6 +78,7 @@ bool ParseNodeConfigInto(absl::string_view text, NodeConfig* config,
   ReadAcknowledgementTable(root, &config->acknowledgement);
   ReadAlertsTable(root, &config->alerts);
   ReadLogTable(root, &config->log);
+  ReadRetentionTable(root, &config->retention);
   root.ReportUnknownKeys();
   return true;
 }

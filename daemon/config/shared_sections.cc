@@ -62,6 +62,25 @@ void ReadLogTable(TableReader& root, LogSettings* log) {
   table->ReportUnknownKeys();
 }
 
+void ReadRetentionTable(TableReader& root, RetentionSettings* retention) {
+  std::optional<TableReader> table = root.Table("retention", Need::kOptional);
+  if (!table) return;
+  absl::Duration after;
+  if (table->Duration("inbox_content_after", Need::kOptional, &after)) {
+    if (after < kMinInboxContentAfter || after > kMaxInboxContentAfter) {
+      table->AddValueProblem(
+          "inbox_content_after",
+          absl::StrCat(FormatConfigDuration(after),
+                       " is out of range; it must be from ",
+                       FormatConfigDuration(kMinInboxContentAfter), " to ",
+                       FormatConfigDuration(kMaxInboxContentAfter)));
+    } else {
+      retention->inbox_content_after = after;
+    }
+  }
+  table->ReportUnknownKeys();
+}
+
 bool CheckConfigTextSize(absl::string_view text, ProblemList* problems) {
   if (text.size() <= kMaxConfigFileBytes) return true;
   problems->Add(

@@ -8,6 +8,7 @@
 
 #include "absl/strings/string_view.h"
 #include "config/log_settings.h"
+#include "config/retention_settings.h"
 #include "config/retry_policy.h"
 #include "config/toml_reader.h"
 
@@ -34,6 +35,10 @@ void ReadRetryTable(TableReader& root, RetryPolicy* retry);
 
 // Reads the optional [log] table of `root` into `log`.
 void ReadLogTable(TableReader& root, LogSettings* log);
+
+// Reads the optional [retention] table of `root` (node only) into
+// `retention`.
+void ReadRetentionTable(TableReader& root, RetentionSettings* retention);
 
 // True if `text` fits the common budget for config text, else adds a
 // ResourceExhausted problem.

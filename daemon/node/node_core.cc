@@ -197,6 +197,12 @@ absl::StatusOr<std::unique_ptr<NodeCore>> NodeCore::Start(
     raiser->Notify();
   };
   core->link_ = std::make_unique<RouterLink>(channel, std::move(link_options));
+  if (config.retention.inbox_content_after.has_value()) {
+    const absl::Duration keep_for = *config.retention.inbox_content_after;
+    core->inbox_pruner_ = std::make_unique<InboxPruner>(
+        core->store_.get(), core->events_.get(), clock, core->agency_id(),
+        keep_for, std::min(absl::Hours(1), keep_for / 10));
+  }
 
   core->directory_->Start();
   core->sender_->Start();
@@ -205,6 +211,7 @@ absl::StatusOr<std::unique_ptr<NodeCore>> NodeCore::Start(
   core->withdrawal_sender_->Start();
   core->alert_raiser_->Start();
   RETURN_IF_ERROR(core->escalator_->Start());
+  if (core->inbox_pruner_ != nullptr) core->inbox_pruner_->Start();
   core->head_publisher_->Start();
   spdlog::info("node core started for {} (directory version {})",
                core->agency_id(), core->directory_->version());
@@ -224,6 +231,7 @@ void NodeCore::Stop() {
   if (escalator_ != nullptr) escalator_->Stop();
   if (alert_raiser_ != nullptr) alert_raiser_->Stop();
   if (directory_ != nullptr) directory_->Stop();
+  if (inbox_pruner_ != nullptr) inbox_pruner_->Stop();
   // Last, so the events of the drain above are covered by a signed head.
   if (head_publisher_ != nullptr) head_publisher_->Stop();
 }

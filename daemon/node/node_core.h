@@ -35,6 +35,7 @@
 #include "grpcpp/channel.h"
 #include "handover/v1/router.pb.h"
 #include "node/directory_client.h"
+#include "node/inbox_pruner.h"
 #include "node/key_ring.h"
 #include "node/node_store.h"
 #include "policy/view_policy.h"
@@ -133,6 +134,8 @@ class NodeCore {
   std::unique_ptr<AlertRaiser> alert_raiser_;
   std::unique_ptr<alerts::Escalator> escalator_;
   std::unique_ptr<WithdrawalSender> withdrawal_sender_;
+  // Only when [retention] inbox_content_after is set.
+  std::unique_ptr<InboxPruner> inbox_pruner_;
   bool stopped_ = false;
 };
 

@@ -100,6 +100,9 @@ struct InboxRecord {
   uint64_t envelope_size = 0;
   std::string ciphertext_hash;  // 32 bytes
   uint32_t fetch_count = 0;
+  // Set once the node deleted the sealed envelope under its [retention]
+  // setting (MarkInboxPruned); the record itself is kept.
+  std::optional<absl::Time> content_pruned_at;
 };
 
 struct InboxPage {
@@ -252,6 +255,19 @@ class NodeStore {
 
   // Counts one more fetch. NotFound for an unknown transfer.
   virtual absl::Status RecordInboxFetch(absl::string_view transfer_id) = 0;
+
+  // Inbox transfers whose content may be deleted under [retention]:
+  // received before `received_before`, not yet pruned, and taken on by the
+  // agency (fetched at least once or acknowledged) and checked for a police
+  // alert; a transfer nobody has opened is never listed. Oldest first, at
+  // most `limit`.
+  virtual absl::StatusOr<std::vector<InboxRecord>> ListPrunableInbox(
+      absl::Time received_before, size_t limit) = 0;
+
+  // Records that the transfer's envelope file was deleted at `at`. A
+  // second call keeps the first time. NotFound for an unknown transfer.
+  virtual absl::Status MarkInboxPruned(absl::string_view transfer_id,
+                                       absl::Time at) = 0;
 
   // ---- Notices to send to the router ----
 

@@ -72,6 +72,10 @@ CREATE TABLE IF NOT EXISTS inbox (
   ciphertext_hash BLOB NOT NULL,
   fetch_count INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS inbox_pruned (
+  transfer_id BLOB PRIMARY KEY,
+  pruned_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS outgoing_notices (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   signed_notice BLOB NOT NULL,

@@ -47,6 +47,10 @@ class SqliteNodeStore final : public NodeStore {
   absl::StatusOr<InboxPage> ListInbox(size_t page_size,
                                       absl::string_view page_token) override;
   absl::Status RecordInboxFetch(absl::string_view transfer_id) override;
+  absl::StatusOr<std::vector<InboxRecord>> ListPrunableInbox(
+      absl::Time received_before, size_t limit) override;
+  absl::Status MarkInboxPruned(absl::string_view transfer_id,
+                               absl::Time at) override;
 
   absl::Status EnqueueNotice(absl::string_view signed_notice,
                              absl::Time now) override;

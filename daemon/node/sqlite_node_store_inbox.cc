@@ -1,5 +1,6 @@
 // SqliteNodeStore: the inbox, the queue of notices for the router, the
 // highest verified directory version and the counts for NodeInfo.
+#include <algorithm>
 #include <limits>
 #include <utility>
 
@@ -20,10 +21,15 @@ using store_internal::ToMicros;
 namespace {
 
 constexpr size_t kMaxInboxPageSize = 1000;
+// With kInboxFrom: an inbox row and when its content was pruned, if it was.
 constexpr absl::string_view kInboxColumns =
-    "seq, transfer_id, sender_id, created_at, received_at, expires_at, "
-    "content_type, envelope_path, envelope_size, ciphertext_hash, "
-    "fetch_count";
+    "inbox.seq, inbox.transfer_id, inbox.sender_id, inbox.created_at, "
+    "inbox.received_at, inbox.expires_at, inbox.content_type, "
+    "inbox.envelope_path, inbox.envelope_size, inbox.ciphertext_hash, "
+    "inbox.fetch_count, inbox_pruned.pruned_at";
+constexpr absl::string_view kInboxFrom =
+    " FROM inbox LEFT JOIN inbox_pruned ON inbox_pruned.transfer_id = "
+    "inbox.transfer_id ";
 constexpr absl::string_view kDirectoryVersionName = "directory_version";
 
 InboxRecord ReadInbox(const sqlite::Statement& row) {
@@ -38,6 +44,9 @@ InboxRecord ReadInbox(const sqlite::Statement& row) {
   r.envelope_size = static_cast<uint64_t>(row.ColumnInt(8));
   r.ciphertext_hash = row.ColumnBlob(9);
   r.fetch_count = static_cast<uint32_t>(row.ColumnInt(10));
+  if (!row.ColumnIsNull(11)) {
+    r.content_pruned_at = FromMicros(row.ColumnInt(11));
+  }
   return r;
 }
 
@@ -99,10 +108,10 @@ absl::StatusOr<std::optional<InboxRecord>> SqliteNodeStore::GetInbox(
     absl::string_view transfer_id) {
   RETURN_IF_ERROR(CheckTransferId(transfer_id));
   absl::MutexLock lock(&mu_);
-  ASSIGN_OR_RETURN(sqlite::Statement get,
-                   db_->Prepare(absl::StrCat("SELECT ", kInboxColumns,
-                                             " FROM inbox WHERE "
-                                             "transfer_id = ?1")));
+  ASSIGN_OR_RETURN(
+      sqlite::Statement get,
+      db_->Prepare(absl::StrCat("SELECT ", kInboxColumns, kInboxFrom,
+                                "WHERE inbox.transfer_id = ?1")));
   get.BindBlob(1, transfer_id);
   ASSIGN_OR_RETURN(bool found, get.Step());
   if (!found) return std::nullopt;
@@ -119,8 +128,8 @@ absl::StatusOr<InboxPage> SqliteNodeStore::ListInbox(
   absl::MutexLock lock(&mu_);
   ASSIGN_OR_RETURN(
       sqlite::Statement list,
-      db_->Prepare(absl::StrCat("SELECT ", kInboxColumns,
-                                " FROM inbox WHERE seq < ?1 ORDER BY seq "
+      db_->Prepare(absl::StrCat("SELECT ", kInboxColumns, kInboxFrom,
+                                "WHERE inbox.seq < ?1 ORDER BY inbox.seq "
                                 "DESC LIMIT ?2")));
   // One more than a page tells whether another page follows.
   list.Bind(1, below).Bind(2, static_cast<int64_t>(page_size + 1));
@@ -149,6 +158,47 @@ absl::Status SqliteNodeStore::RecordInboxFetch(absl::string_view transfer_id) {
   RETURN_IF_ERROR(bump.Run());
   if (db_->Changes() == 0) return absl::NotFoundError("no such inbox transfer");
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<InboxRecord>> SqliteNodeStore::ListPrunableInbox(
+    absl::Time received_before, size_t limit) {
+  absl::MutexLock lock(&mu_);
+  ASSIGN_OR_RETURN(
+      sqlite::Statement list,
+      db_->Prepare(absl::StrCat(
+          "SELECT ", kInboxColumns, kInboxFrom,
+          // Checked for a police alert too: the raiser reads the content.
+          "WHERE inbox_pruned.transfer_id IS NULL AND inbox.received_at < ?1 "
+          "AND inbox.alert_checked = 1 "
+          "AND (inbox.fetch_count > 0 OR EXISTS (SELECT 1 FROM "
+          "inbox_acknowledgements a WHERE a.transfer_id = inbox.transfer_id)) "
+          "ORDER BY inbox.received_at, inbox.seq LIMIT ?2")));
+  list.Bind(1, ToMicros(received_before))
+      .Bind(2, static_cast<int64_t>(std::min<size_t>(
+                   limit, std::numeric_limits<int64_t>::max())));
+  std::vector<InboxRecord> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool has_row, list.Step());
+    if (!has_row) return out;
+    out.push_back(ReadInbox(list));
+  }
+}
+
+absl::Status SqliteNodeStore::MarkInboxPruned(absl::string_view transfer_id,
+                                              absl::Time at) {
+  RETURN_IF_ERROR(CheckTransferId(transfer_id));
+  absl::MutexLock lock(&mu_);
+  ASSIGN_OR_RETURN(sqlite::Statement held,
+                   db_->Prepare("SELECT 1 FROM inbox WHERE transfer_id = ?1"));
+  held.BindBlob(1, transfer_id);
+  ASSIGN_OR_RETURN(bool found, held.Step());
+  if (!found) return absl::NotFoundError("no such inbox transfer");
+  ASSIGN_OR_RETURN(sqlite::Statement mark,
+                   db_->Prepare("INSERT INTO inbox_pruned (transfer_id, "
+                                "pruned_at) VALUES (?1, ?2) ON CONFLICT "
+                                "(transfer_id) DO NOTHING"));
+  mark.BindBlob(1, transfer_id).Bind(2, ToMicros(at));
+  return mark.Run();
 }
 
 absl::Status SqliteNodeStore::EnqueueNotice(absl::string_view signed_notice,

@@ -193,6 +193,29 @@ TEST(NodeConfigMoveTest, LogTable) {
                   "node.toml:18: unknown key \"retain\" in [log]"));
 }
 
+TEST(NodeConfigMoveTest, RetentionTable) {
+  ASSERT_OK_AND_ASSIGN(NodeConfig defaults, ParseWith(""));
+  EXPECT_FALSE(defaults.retention.inbox_content_after.has_value());
+  ASSERT_OK_AND_ASSIGN(
+      NodeConfig set,
+      ParseWith("[retention]\ninbox_content_after = \"90d\"\n"));
+  EXPECT_EQ(set.retention.inbox_content_after, absl::Hours(24 * 90));
+  ASSERT_OK_AND_ASSIGN(
+      NodeConfig day, ParseWith("[retention]\ninbox_content_after = \"1d\"\n"));
+  EXPECT_EQ(day.retention.inbox_content_after, absl::Hours(24));
+  ASSERT_OK_AND_ASSIGN(
+      NodeConfig century,
+      ParseWith("[retention]\ninbox_content_after = \"36525d\"\n"));
+  EXPECT_EQ(century.retention.inbox_content_after, absl::Hours(24 * 36525));
+  ASSERT_OK_AND_ASSIGN(NodeConfig empty, ParseWith("[retention]\n"));
+  EXPECT_FALSE(empty.retention.inbox_content_after.has_value());
+  EXPECT_THAT(
+      ProblemsWith("[retention]\ninbox_content_after = \"23h\"\nkeep = 1\n"),
+      ElementsAre("node.toml:17: [retention] inbox_content_after: 23h is out "
+                  "of range; it must be from 1d to 36525d",
+                  "node.toml:18: unknown key \"keep\" in [retention]"));
+}
+
 TEST(NodeConfigMoveTest, AlertMistakes) {
   EXPECT_THAT(
       ProblemsWith("[alerts]\nraise = \"yes\"\nescalate_after = \"8d\"\n"),

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/time/clock.h"
 #include "crypto/key_file.h"
@@ -156,6 +157,51 @@ TEST_F(NodeCoreStartTest, RemovesOutboxFilesNoPendingUploadRefersTo) {
                        NodeCore::Start(config_));
   EXPECT_FALSE(std::filesystem::exists(orphan));
   EXPECT_TRUE(std::filesystem::exists(pending_path));
+  core->Stop();
+}
+
+TEST_F(NodeCoreStartTest, RetentionDeletesOldContentTakenOn) {
+  fake_.reset();
+  const std::string inbox = config_.node.data_dir + "/inbox";
+  std::filesystem::create_directories(inbox);
+  const absl::Time long_ago = absl::Now() - absl::Hours(24 * 40);
+  std::vector<std::string> paths;
+  {
+    ASSERT_OK_AND_ASSIGN(
+        std::unique_ptr<NodeStore> store,
+        OpenSqliteNodeStore(config_.node.data_dir + "/node.db"));
+    for (char n : {'\x01', '\x02'}) {
+      InboxRecord r;
+      r.transfer_id = std::string(16, n);
+      r.sender_id = "birmingham-cs";
+      r.created_at = long_ago;
+      r.received_at = long_ago;
+      r.expires_at = long_ago + absl::Hours(24);
+      r.content_type = "application/vnd.handover.case-bundle.v1";
+      r.envelope_path = inbox + "/" + std::to_string(n) + ".envelope";
+      r.envelope_size = 6;
+      r.ciphertext_hash = std::string(32, '\x02');
+      handover::testing::WriteTestFile(r.envelope_path, "sealed", 0600);
+      ASSERT_OK(store->InsertInbox(r, "", long_ago).status());
+      // Checked for a police alert when it arrived, long ago.
+      ASSERT_OK(store->MarkCheckedForAlerts(r.transfer_id));
+      paths.push_back(r.envelope_path);
+    }
+    // Only the first was ever fetched.
+    ASSERT_OK(store->RecordInboxFetch(std::string(16, '\x01')));
+  }
+  config_.retention.inbox_content_after = absl::Hours(24 * 30);
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<NodeCore> core,
+                       NodeCore::Start(config_));
+  for (int i = 0; i < 2000 && std::filesystem::exists(paths[0]); ++i) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_FALSE(std::filesystem::exists(paths[0]));
+  EXPECT_TRUE(std::filesystem::exists(paths[1]));
+  ASSERT_OK_AND_ASSIGN(std::optional<InboxRecord> pruned,
+                       core->store()->GetInbox(std::string(16, '\x01')));
+  ASSERT_TRUE(pruned.has_value());
+  EXPECT_TRUE(pruned->content_pruned_at.has_value());
   core->Stop();
 }
 

@@ -456,5 +456,89 @@ TEST_F(SqliteNodeStoreTest, ReopenedStoreKeepsEverything) {
   EXPECT_EQ(pending.size(), 1u);
 }
 
+// Transfer ids in the order ListPrunableInbox returned them.
+std::vector<std::string> PrunableIds(NodeStore& store, absl::Time before,
+                                     size_t limit = 100) {
+  std::vector<std::string> ids;
+  auto due = store.ListPrunableInbox(before, limit);
+  EXPECT_TRUE(due.ok()) << due.status();
+  if (!due.ok()) return ids;
+  for (const InboxRecord& r : *due) ids.push_back(r.transfer_id);
+  return ids;
+}
+
+TEST_F(SqliteNodeStoreTest, PrunableInboxIsWhatTheAgencyTookOn) {
+  // 1: never opened; 2: fetched; 3: acknowledged only; 4: fetched, but
+  // received at the cutoff (not before it).
+  for (int n = 1; n <= 3; ++n) {
+    ASSERT_OK(
+        store_->InsertInbox(MakeInbox(n, kT0 + absl::Minutes(10 - n)), "", kT0)
+            .status());
+  }
+  ASSERT_OK(store_->InsertInbox(MakeInbox(4, kT0 + absl::Hours(1)), "", kT0)
+                .status());
+  // 5: fetched and old, but not yet checked for a police alert.
+  ASSERT_OK(store_->InsertInbox(MakeInbox(5, kT0), "", kT0).status());
+  ASSERT_OK(store_->RecordInboxFetch(TransferId(5)));
+  for (int n = 1; n <= 4; ++n) {
+    ASSERT_OK(store_->MarkCheckedForAlerts(TransferId(n)));
+  }
+  ASSERT_OK(store_->RecordInboxFetch(TransferId(2)));
+  ASSERT_OK(store_->RecordInboxFetch(TransferId(4)));
+  ASSERT_OK(store_
+                ->AcknowledgeInbox(TransferId(3), "duty-officer", "seen",
+                                   kT0 + absl::Minutes(20), "ack notice")
+                .status());
+
+  const absl::Time cutoff = kT0 + absl::Hours(1);
+  // Oldest first: 3 was received before 2.
+  EXPECT_EQ(PrunableIds(*store_, cutoff),
+            (std::vector<std::string>{TransferId(3), TransferId(2)}));
+  EXPECT_EQ(PrunableIds(*store_, cutoff, 1),
+            (std::vector<std::string>{TransferId(3)}));
+  EXPECT_TRUE(PrunableIds(*store_, kT0).empty());
+  EXPECT_EQ(PrunableIds(*store_, cutoff + absl::Seconds(1)).size(), 3u);
+  // Never opened, or not yet checked for an alert: never listed.
+  for (const std::string& id : PrunableIds(*store_, absl::InfiniteFuture())) {
+    EXPECT_NE(id, TransferId(1));
+    EXPECT_NE(id, TransferId(5));
+  }
+}
+
+TEST_F(SqliteNodeStoreTest, MarkInboxPrunedIsKeptAndShown) {
+  ASSERT_OK(store_->InsertInbox(MakeInbox(1, kT0), "", kT0).status());
+  ASSERT_OK(store_->InsertInbox(MakeInbox(2, kT0), "", kT0).status());
+  ASSERT_OK(store_->RecordInboxFetch(TransferId(1)));
+  ASSERT_OK(store_->RecordInboxFetch(TransferId(2)));
+  ASSERT_OK(store_->MarkCheckedForAlerts(TransferId(1)));
+  ASSERT_OK(store_->MarkCheckedForAlerts(TransferId(2)));
+  EXPECT_FALSE((*store_->GetInbox(TransferId(1)))->content_pruned_at);
+
+  const absl::Time at = kT0 + absl::Hours(48);
+  ASSERT_OK(store_->MarkInboxPruned(TransferId(1), at));
+  // Idempotent: the first time stands.
+  ASSERT_OK(store_->MarkInboxPruned(TransferId(1), at + absl::Hours(1)));
+  EXPECT_TRUE(absl::IsNotFound(store_->MarkInboxPruned(TransferId(9), at)));
+  EXPECT_EQ(PrunableIds(*store_, absl::InfiniteFuture()),
+            (std::vector<std::string>{TransferId(2)}));
+
+  ASSERT_OK_AND_ASSIGN(std::optional<InboxRecord> got,
+                       store_->GetInbox(TransferId(1)));
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->content_pruned_at, at);
+  EXPECT_EQ(got->fetch_count, 1u);
+  EXPECT_EQ(got->sender_id, "stockport-cs");
+  ASSERT_OK_AND_ASSIGN(InboxPage page, store_->ListInbox(10, ""));
+  ASSERT_EQ(page.entries.size(), 2u);
+  EXPECT_EQ(page.entries[0].transfer_id, TransferId(2));
+  EXPECT_FALSE(page.entries[0].content_pruned_at.has_value());
+  EXPECT_EQ(page.entries[1].content_pruned_at, at);
+
+  Reopen();
+  EXPECT_EQ((*store_->GetInbox(TransferId(1)))->content_pruned_at, at);
+  EXPECT_EQ(PrunableIds(*store_, absl::InfiniteFuture()),
+            (std::vector<std::string>{TransferId(2)}));
+}
+
 }  // namespace
 }  // namespace handover::node

@@ -611,6 +611,26 @@ TEST_F(NodeServiceTest, ATamperedInboxEnvelopeNeverEnds) {
   EXPECT_FALSE(reader->Finish().ok());
 }
 
+TEST_F(NodeServiceTest, FetchOfPrunedContentIsFailedPrecondition) {
+  const std::string id =
+      DeliverToInbox(store_.get(), inbox_, dir_.path(), &clock_, "scan");
+  ASSERT_OK_AND_ASSIGN(std::string raw_id, TransferIdFromHex(id));
+  // The file is left in place: the record alone decides.
+  ASSERT_OK(store_->MarkInboxPruned(
+      raw_id, absl::FromCivil(absl::CivilSecond(2027, 3, 4, 12, 0, 0),
+                              absl::UTCTimeZone())));
+  bool ended = false;
+  grpc::Status status = FetchAll(stub_.get(), kReceiverToken, id, &ended);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(status.error_message(),
+            absl::StrCat("transfer ", id,
+                         "'s content was deleted on 2027-03-04 under the "
+                         "node's [retention] setting; ask the sender to send "
+                         "it again"));
+  EXPECT_FALSE(ended);
+  EXPECT_EQ((*store_->GetInbox(raw_id))->fetch_count, 0u);
+}
+
 TEST_F(NodeServiceTest, ListInboxPagesAndRefusesForeignTokens) {
   for (int i = 0; i < 3; ++i) {
     DeliverToInbox(store_.get(), inbox_, dir_.path(), &clock_, "a");

@@ -64,6 +64,12 @@ void AttachView(const NodeServiceEnv& env, const alerts::Alert& alert,
     out->set_view_error("the transfer is not in the inbox");
     return;
   }
+  if ((*record)->content_pruned_at.has_value()) {
+    out->set_view_error(
+        "the transfer's content was deleted under the node's [retention] "
+        "setting");
+    return;
+  }
   absl::StatusOr<handover::v1::CaseBundle> bundle =
       ReadInboxBundle(**record, *directory, *env.identity);
   if (!bundle.ok()) {

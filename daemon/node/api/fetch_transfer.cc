@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "bundle/bundle_json.h"
 #include "casefile/payload_format.h"
 #include "common/file_util.h"
@@ -156,6 +157,14 @@ absl::Status FetchTransferHandler::Handle(
   if (!record.has_value()) {
     return absl::NotFoundError(absl::StrCat("transfer ", request.transfer_id(),
                                             " is not in the inbox"));
+  }
+  if (record->content_pruned_at.has_value()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "transfer ", request.transfer_id(), "'s content was deleted on ",
+        absl::FormatTime("%Y-%m-%d", *record->content_pruned_at,
+                         absl::UTCTimeZone()),
+        " under the node's [retention] setting; ask the sender to send it "
+        "again"));
   }
   std::shared_ptr<const directory::DirectoryView> directory =
       env_->current_directory ? env_->current_directory() : nullptr;
