@@ -81,6 +81,12 @@ class DeliveryLog {
       uint64_t old_size, uint64_t new_size) const = 0;
 };
 
+// Every entry `query` matches, oldest first, read a full page at a time
+// from query.after_index on, stopping after `max_pages` pages: for callers
+// that need a whole (small) set, such as one transfer's entries.
+absl::StatusOr<std::vector<handover::v1::LogEntry>> QueryAll(
+    const DeliveryLog& log, LogQuery query, int max_pages);
+
 }  // namespace handover::deliverylog
 
 #endif  // HANDOVER_DELIVERYLOG_DELIVERY_LOG_H_

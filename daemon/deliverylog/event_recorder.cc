@@ -1,6 +1,7 @@
 #include "deliverylog/event_recorder.h"
 
 #include <algorithm>
+#include <limits>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -93,20 +94,15 @@ void RecordKeyRotation(const DeliveryLog& log, EventRecorder& events,
       "signing key ", crypto::ToHex(current.public_identity().sign_key_id()));
   LogQuery query;
   query.events = {handover::v1::LOG_EVENT_KIND_KEY_ROTATED};
-  query.limit = kMaxPageSize;
-  std::string last_recorded;
-  while (true) {
-    absl::StatusOr<LogPage> page = log.Query(query);
-    if (!page.ok()) {
-      spdlog::error("delivery log: cannot read the key history: {}",
-                    page.status().ToString());
-      return;
-    }
-    if (!page->entries.empty()) last_recorded = page->entries.back().detail();
-    if (!page->next_after_index.has_value()) break;
-    query.after_index = page->next_after_index;
+  // Key rotations are rare; no real log pages through them for long.
+  absl::StatusOr<std::vector<handover::v1::LogEntry>> history =
+      QueryAll(log, query, std::numeric_limits<int>::max());
+  if (!history.ok()) {
+    spdlog::error("delivery log: cannot read the key history: {}",
+                  history.status().ToString());
+    return;
   }
-  if (last_recorded == detail) return;
+  if (!history->empty() && history->back().detail() == detail) return;
   events.Record(LogEvent(handover::v1::LOG_EVENT_KIND_KEY_ROTATED)
                     .Sender(current.agency_id())
                     .Detail(detail));

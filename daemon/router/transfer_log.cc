@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
@@ -28,18 +29,14 @@ absl::StatusOr<v1::GetTransferLogResponse> TransferLogFor(
   }
   deliverylog::LogQuery query;
   query.transfer_id = std::string(transfer_id);
-  query.limit = deliverylog::kMaxPageSize;
+  ASSIGN_OR_RETURN(std::vector<v1::LogEntry> entries,
+                   deliverylog::QueryAll(*env.log, query, kMaxPages));
   v1::GetTransferLogResponse response;
   bool a_party = false;
-  for (int page = 0; page < kMaxPages; ++page) {
-    ASSIGN_OR_RETURN(deliverylog::LogPage got, env.log->Query(query));
-    for (v1::LogEntry& entry : got.entries) {
-      a_party = a_party || entry.sender() == caller_id ||
-                entry.recipient() == caller_id;
-      *response.add_entries() = std::move(entry);
-    }
-    if (!got.next_after_index.has_value()) break;
-    query.after_index = got.next_after_index;
+  for (v1::LogEntry& entry : entries) {
+    a_party = a_party || entry.sender() == caller_id ||
+              entry.recipient() == caller_id;
+    *response.add_entries() = std::move(entry);
   }
   if (response.entries().empty()) {
     return absl::NotFoundError(absl::StrCat("the router logged nothing for ",

@@ -82,20 +82,6 @@ absl::StatusOr<deliverylog::LogQuery> QueryOf(
   return query;
 }
 
-// Every entry `query` matches, page by page, up to kMaxTimelinePages.
-absl::StatusOr<std::vector<v1::LogEntry>> AllMatching(
-    const deliverylog::DeliveryLog& log, deliverylog::LogQuery query) {
-  std::vector<v1::LogEntry> all;
-  query.limit = deliverylog::kMaxPageSize;
-  for (int page = 0; page < kMaxTimelinePages; ++page) {
-    ASSIGN_OR_RETURN(deliverylog::LogPage got, log.Query(query));
-    for (v1::LogEntry& entry : got.entries) all.push_back(std::move(entry));
-    if (!got.next_after_index.has_value()) break;
-    query.after_index = got.next_after_index;
-  }
-  return all;
-}
-
 // The newest head, signing one if the log has none yet.
 absl::StatusOr<v1::SignedTreeHead> NewestHead(deliverylog::DeliveryLog& log) {
   ASSIGN_OR_RETURN(std::optional<v1::SignedTreeHead> latest,
@@ -130,7 +116,7 @@ absl::StatusOr<v1::ShowTransferLogResponse> ShowTransferLog(
   deliverylog::LogQuery query;
   query.transfer_id = transfer_id;
   ASSIGN_OR_RETURN(std::vector<v1::LogEntry> ours,
-                   AllMatching(*env.log, query));
+                   deliverylog::QueryAll(*env.log, query, kMaxTimelinePages));
   v1::ShowTransferLogResponse response;
   for (v1::LogEntry& entry : ours) {
     *response.add_node_entries() = std::move(entry);

@@ -71,15 +71,7 @@ absl::StatusOr<std::vector<v1::LogEntry>> SentEntries(
   deliverylog::LogQuery query;
   query.transfer_id = transfer_id;
   query.events = {v1::LOG_EVENT_KIND_SENT_TO_ROUTER};
-  query.limit = deliverylog::kMaxPageSize;
-  std::vector<v1::LogEntry> all;
-  for (int page = 0; page < kMaxSentPages; ++page) {
-    ASSIGN_OR_RETURN(deliverylog::LogPage got, log.Query(query));
-    for (v1::LogEntry& e : got.entries) all.push_back(std::move(e));
-    if (!got.next_after_index.has_value()) break;
-    query.after_index = got.next_after_index;
-  }
-  return all;
+  return deliverylog::QueryAll(log, query, kMaxSentPages);
 }
 
 // The copies of one transfer queued in the window: one QUEUED entry each.
