@@ -95,6 +95,11 @@ std::optional<std::string> InboundEnvelope::CheckHead(
     }
   }
   if (!listed) return "this agency is not a recipient";
+  // The router signs notices, never transfers: a transfer in its name would
+  // let a compromised router inject records.
+  if (h.sender_id == context_.router_agency_id) {
+    return "the router may not send transfers";
+  }
   if (h.CiphertextOffset() + h.CiphertextSize() > context_.max_envelope_bytes) {
     return "envelope is over this node's size limit";
   }
@@ -102,6 +107,14 @@ std::optional<std::string> InboundEnvelope::CheckHead(
   if (now >= absl::FromUnixSeconds(h.expires_at)) return "envelope has expired";
   if (absl::FromUnixSeconds(h.created_at) > now + context_.max_clock_skew) {
     return "envelope is dated in the future";
+  }
+  // Senders cap the lifetime; checking it here too bounds how far back a
+  // leaked, since-expired key can date a forgery that is still unexpired.
+  // absl::Time arithmetic saturates, so hostile extremes cannot overflow.
+  if (absl::FromUnixSeconds(h.expires_at) -
+          absl::FromUnixSeconds(h.created_at) >
+      context_.max_lifetime) {
+    return "envelope lifetime is longer than allowed";
   }
 
   absl::StatusOr<std::vector<crypto::PublicIdentity>> keys =

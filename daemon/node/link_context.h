@@ -38,6 +38,9 @@ struct LinkContext {
   uint64_t max_envelope_bytes = uint64_t{2} << 30;
   // How far ahead of our clock a sender's created_at may be.
   absl::Duration max_clock_skew = absl::Minutes(10);
+  // The longest expires_at - created_at a sender may set (its 30-day
+  // time-to-live cap).
+  absl::Duration max_lifetime = absl::Hours(24 * 30);
   // The delivery log: deliveries, refusals and verified receipts are
   // recorded through `events`, and a receipt carries its proof from `log`.
   // Both may be null (then nothing is logged and receipts carry no proof).

@@ -117,6 +117,14 @@ absl::Status CheckTimes(const crypto::EnvelopeHeader& h, absl::Time now) {
         "the envelope's created_at is more than 10 minutes ahead of the "
         "router's clock");
   }
+  // The senders' 30-day cap, checked here too so that a leaked,
+  // since-expired key cannot date a forgery back with a far expiry.
+  if (absl::FromUnixSeconds(h.expires_at) -
+          absl::FromUnixSeconds(h.created_at) >
+      kMaxLifetime) {
+    return absl::InvalidArgumentError(
+        "the envelope's lifetime (expires_at - created_at) is over 30 days");
+  }
   return absl::OkStatus();
 }
 

@@ -29,6 +29,9 @@ inline constexpr size_t kMaxPartBytes = 1 << 20;
 
 // How far ahead of the router's clock an envelope's created_at may be.
 inline constexpr absl::Duration kMaxClockSkew = absl::Minutes(10);
+// The longest expires_at - created_at an envelope may carry: the senders'
+// time-to-live cap.
+inline constexpr absl::Duration kMaxLifetime = absl::Hours(24 * 30);
 
 // Mailbox window when the node's hello asks for none, and the most a node
 // may ask for.

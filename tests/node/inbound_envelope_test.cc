@@ -173,6 +173,25 @@ TEST_F(InboundEnvelopeTest, RejectsASpoofedSender) {
   ExpectRejected(forged, "sender signature does not verify");
 }
 
+TEST_F(InboundEnvelopeTest, RejectsATransferInTheRoutersName) {
+  // The router is in the directory with valid keys (it signs reports), so
+  // its signature verifies; it still may not originate a transfer.
+  ExpectRejected(Seal(router_, {kUsId}, plaintext_),
+                 "the router may not send transfers");
+}
+
+TEST_F(InboundEnvelopeTest, RejectsALifetimeOverTheSendersCap) {
+  // A forger holding a since-expired key dates the envelope back into the
+  // key's validity and sets a far expiry; the 30-day cap refuses it.
+  ExpectRejected(Seal(sender_, {kUsId}, plaintext_, absl::Hours(24 * 30 + 1)),
+                 "envelope lifetime is longer than allowed");
+  // Exactly the cap is what an honest sender may set.
+  AckOrLocalFailure ack =
+      Push(Seal(sender_, {kUsId}, plaintext_, absl::Hours(24 * 30)));
+  ASSERT_TRUE(ack.ok()) << ack.status();
+  EXPECT_EQ(ack->result(), v1::Ack::RESULT_STORED);
+}
+
 TEST_F(InboundEnvelopeTest, RejectsAnUnknownSender) {
   crypto::SecretIdentity stranger = *crypto::SecretIdentity::Generate("x-1");
   ExpectRejected(Seal(stranger, {kUsId}, plaintext_),

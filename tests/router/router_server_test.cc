@@ -115,6 +115,15 @@ TEST_F(RouterServerTest, SubmissionsAreCheckedWithoutDecrypting) {
       Seal(kStockport, {kBirmingham}, 100, absl::Now() + absl::Minutes(30));
   EXPECT_EQ(Submit(kStockport, future).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
+  // Dated back with a far expiry, as a forger with an old key would.
+  SealedEnvelope too_long =
+      Seal(kStockport, {kBirmingham}, 100, absl::Now() - absl::Hours(1),
+           absl::Hours(24 * 30) + absl::Hours(2));
+  grpc::Status too_long_status = Submit(kStockport, too_long);
+  EXPECT_EQ(too_long_status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(too_long_status.error_message(),
+            "the envelope's lifetime (expires_at - created_at) is over 30 "
+            "days");
 
   absl::StatusOr<crypto::SecretIdentity> stranger =
       crypto::SecretIdentity::Generate("nobody-known");
