@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "common/disk_full.h"
 
 namespace handover {
 
@@ -20,6 +21,8 @@ absl::Status PosixError(absl::string_view what, int error_number) {
       return absl::AlreadyExistsError(message);
     case ENOSPC:
     case EDQUOT:
+      return DiskFullError(absl::StrCat("the disk is full: ", what, ": ",
+                                        std::strerror(error_number)));
     case EMFILE:
     case ENFILE:
     case EFBIG:

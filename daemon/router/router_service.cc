@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/disk_full.h"
 #include "crypto/identity.h"
 #include "router/caller_identity.h"
 #include "router/mailbox_stream.h"
@@ -27,9 +28,19 @@ class GrpcPartReader final : public PartReader {
   grpc::ServerReader<handover::v1::EnvelopePart>* reader_;
 };
 
-// Refusals are logged once, here, with who asked; never content.
+// The passing wording the node's outbox retries on ("disk", "full").
+constexpr char kRouterDiskFull[] =
+    "the router's disk is full; nothing was stored; try again later";
+
+// Refusals are logged once, here, with who asked; never content. A full
+// disk is logged in detail and answered in one line, without paths.
 grpc::Status Refuse(const RouterEnv& env, absl::string_view what,
-                    absl::string_view caller, const absl::Status& status) {
+                    absl::string_view caller, const absl::Status& detailed) {
+  if (IsDiskFull(detailed)) {
+    spdlog::error("{} from {}: {}", std::string(what), std::string(caller),
+                  detailed.ToString());
+  }
+  const absl::Status status = ReplaceDiskFullMessage(detailed, kRouterDiskFull);
   // Every refusal on record, without content: who, which call, why.
   deliverylog::LogEvent event(handover::v1::LOG_EVENT_KIND_REJECTED);
   event.Detail(absl::StrCat(what, ": ", absl::StatusCodeToString(status.code()),

@@ -9,6 +9,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/disk_full.h"
 #include "common/posix_error.h"
 #include "common/status_macros.h"
 
@@ -40,8 +41,17 @@ absl::StatusCode CodeFor(int rc) {
 absl::Status MakeError(int rc, absl::string_view what, const std::string& path,
                        sqlite3* db) {
   const char* detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  return absl::Status(CodeFor(rc), absl::StrCat("sqlite database ", path, ": ",
-                                                what, ": ", detail));
+  std::string message =
+      absl::StrCat("sqlite database ", path, ": ", what, ": ", detail);
+  // An I/O error is a full disk too when the write behind it met ENOSPC
+  // (growing the WAL index, say), not only SQLITE_FULL.
+  const int system_errno = db != nullptr ? sqlite3_system_errno(db) : 0;
+  if ((rc & 0xff) == SQLITE_FULL ||
+      ((rc & 0xff) == SQLITE_IOERR &&
+       (system_errno == ENOSPC || system_errno == EDQUOT))) {
+    return DiskFullError(absl::StrCat("the disk is full: ", message));
+  }
+  return absl::Status(CodeFor(rc), message);
 }
 
 // Creates the file owner-only before SQLite opens it, so it never exists

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "common/disk_full.h"
 #include "node/api/alert_calls.h"
 #include "node/api/log_calls.h"
 #include "node/api/queries.h"
@@ -16,8 +17,13 @@ namespace {
 
 using handover::v1::FetchTransferResponse;
 
+constexpr char kNodeDiskFull[] =
+    "this node's disk is full; nothing was stored; try again once space is "
+    "freed";
+
 // One line per failed call: the RPC, who called (if known) and the status.
 // Status messages in this API never carry case content or tokens.
+// A full disk is logged in detail and answered in one line, without paths.
 grpc::Status Finish(NodeRpc rpc, absl::string_view client,
                     const absl::Status& status) {
   if (!status.ok()) {
@@ -25,7 +31,7 @@ grpc::Status Finish(NodeRpc rpc, absl::string_view client,
                  client.empty() ? "(unauthenticated)" : std::string(client),
                  status.ToString());
   }
-  return rpc::ToGrpcStatus(status);
+  return rpc::ToGrpcStatus(ReplaceDiskFullMessage(status, kNodeDiskFull));
 }
 
 // Identifies the caller and checks its role: the status to send if either
