@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -75,6 +76,24 @@ class SpawnSetup {
   posix_spawnattr_t attr_;
 };
 
+// The test's environment with `extra` ("NAME=value") added; an entry of the
+// same name is replaced.
+std::vector<std::string> ChildEnvironment(
+    const std::vector<std::string>& extra) {
+  std::vector<std::string> env;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const absl::string_view text(*entry);
+    const absl::string_view name = text.substr(0, text.find('='));
+    const bool replaced =
+        std::any_of(extra.begin(), extra.end(), [name](const std::string& e) {
+          return absl::StartsWith(e, absl::StrCat(name, "="));
+        });
+    if (!replaced) env.emplace_back(text);
+  }
+  env.insert(env.end(), extra.begin(), extra.end());
+  return env;
+}
+
 }  // namespace
 
 std::string ExitStatus::ToString() const {
@@ -112,13 +131,19 @@ absl::Status DaemonProcess::Start() {
   std::vector<char*> c_argv;
   for (std::string& arg : full) c_argv.push_back(arg.data());
   c_argv.push_back(nullptr);
+  std::vector<std::string> env = ChildEnvironment(extra_env_);
+  std::vector<char*> c_env;
+  for (std::string& entry : env) c_env.push_back(entry.data());
+  c_env.push_back(nullptr);
 
   AppendToFile(log_path_, absl::StrCat("==== harness: starting ", name_, ": ",
+                                       absl::StrJoin(extra_env_, " "),
+                                       extra_env_.empty() ? "" : " ",
                                        absl::StrJoin(argv_, " "), "\n"));
   SpawnSetup setup(log_path_);
   pid_t pid = -1;
   const int rc = posix_spawn(&pid, c_argv[0], setup.actions(), setup.attr(),
-                             c_argv.data(), environ);
+                             c_argv.data(), c_env.data());
   if (rc != 0) {
     return absl::InternalError(
         absl::StrCat("posix_spawn ", c_argv[0], ": ", strerror(rc)));

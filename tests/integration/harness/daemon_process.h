@@ -78,6 +78,11 @@ class DaemonProcess {
   const std::string& address() const { return address_; }
   pid_t pid() const { return pid_; }
   void set_argv(std::vector<std::string> argv) { argv_ = std::move(argv); }
+  // "NAME=value" entries added to (or replacing in) the test's environment
+  // at the next Start, e.g. a preload that skews the clock.
+  void set_extra_env(std::vector<std::string> env) {
+    extra_env_ = std::move(env);
+  }
 
  private:
   // Reaps the child if it has exited; records its status.
@@ -85,6 +90,7 @@ class DaemonProcess {
 
   std::string name_;
   std::vector<std::string> argv_;
+  std::vector<std::string> extra_env_;
   std::string data_dir_;
   std::string log_path_;
   std::string address_;

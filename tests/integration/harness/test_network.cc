@@ -314,9 +314,13 @@ std::string TestNetwork::NodeConfigPath(absl::string_view id) const {
   return absl::StrCat(root_, "/", id, ".toml");
 }
 std::string TestNetwork::RouterDataDir() const {
+  auto chosen = options_.data_dirs.find(kRouterId);
+  if (chosen != options_.data_dirs.end()) return chosen->second;
   return root_ + "/data/router";
 }
 std::string TestNetwork::NodeDataDir(absl::string_view id) const {
+  auto chosen = options_.data_dirs.find(std::string(id));
+  if (chosen != options_.data_dirs.end()) return chosen->second;
   return absl::StrCat(root_, "/data/", id);
 }
 
@@ -413,6 +417,7 @@ std::string TestNetwork::SomeActiveAgency() const {
 
 absl::Status TestNetwork::StartRouter() {
   RETURN_IF_ERROR(WriteRouterConfig());
+  router_->set_extra_env(router_settings_.extra_env);
   RETURN_IF_ERROR(router_->Start());
   ASSIGN_OR_RETURN(std::string address,
                    router_->WaitForListenAddress(Scaled(absl::Seconds(30))));
@@ -467,6 +472,7 @@ absl::Status TestNetwork::StartNode(absl::string_view id,
                                     bool wait_for_router) {
   DaemonProcess& node = node_process(id);
   RETURN_IF_ERROR(WriteNodeConfig(id));
+  node.set_extra_env(node_settings(id).extra_env);
   RETURN_IF_ERROR(node.Start());
   ASSIGN_OR_RETURN(std::string address,
                    node.WaitForListenAddress(Scaled(absl::Seconds(30))));

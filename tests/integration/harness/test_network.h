@@ -64,6 +64,9 @@ struct NetworkOptions {
   // no node.
   std::vector<std::string> listed_only;
   std::string log_level = "info";
+  // Data directories elsewhere than data/ID (e.g. on a small filesystem),
+  // by daemon id (kRouterId for the router). The directory must exist.
+  std::map<std::string, std::string> data_dirs;
 };
 
 // What goes into a node's config; change it before a (re)start.
@@ -73,6 +76,8 @@ struct NodeSettings {
   std::vector<std::string> previous_key_dirs;
   std::string max_envelope_bytes;  // "" = the default
   std::string extra_toml;          // appended to the file as it is
+  // "NAME=value" entries for the daemon's environment (e.g. a clock skew).
+  std::vector<std::string> extra_env;
 };
 
 // What goes into the router's config; change it before a (re)start.
@@ -80,6 +85,8 @@ struct RouterSettings {
   std::string listen = "127.0.0.1:0";  // fixed to the bound port once up
   std::string max_envelope_bytes;      // "" = the default
   std::string extra_toml;              // appended to the file as it is
+  // "NAME=value" entries for the daemon's environment (e.g. a clock skew).
+  std::vector<std::string> extra_env;
 };
 
 class TestNetwork {
