@@ -63,7 +63,8 @@ class DiskFullTest : public NetworkTest {
     absl::StatusOr<std::unique_ptr<SmallFilesystem>> fs =
         SmallFilesystem::Mount(kFilesystemBytes);
     if (absl::IsPermissionDenied(fs.status())) {
-      GTEST_SKIP() << "SKIPPED FOR MISSING PRIVILEGE: " << fs.status().message();
+      GTEST_SKIP() << "SKIPPED FOR MISSING PRIVILEGE: "
+                   << fs.status().message();
     }
     ASSERT_TRUE(fs.ok()) << fs.status();
     fs_ = *std::move(fs);
@@ -128,8 +129,8 @@ TEST_F(DiskFullTest, RouterWithAFullDiskRefusesUploadsAndDrainsAfterSpace) {
   std::vector<std::string> before;
   for (int i = 0; i < kBefore; ++i) {
     ASSERT_OK_AND_ASSIGN(std::string id, SendReport("REF-BEFORE"));
-    ASSERT_OK(
-        sender->WaitForState(id, v1::DELIVERY_STATE_AT_ROUTER, Wait()).status());
+    ASSERT_OK(sender->WaitForState(id, v1::DELIVERY_STATE_AT_ROUTER, Wait())
+                  .status());
     before.push_back(id);
   }
   const std::string spool = net().RouterDataDir() + "/spool";
@@ -181,14 +182,13 @@ TEST_F(DiskFullTest, RouterWithAFullDiskRefusesUploadsAndDrainsAfterSpace) {
   }
   // Nothing half-stored: the spool holds the accepted envelopes only.
   EXPECT_EQ(Entries(spool).size(), static_cast<size_t>(kBefore));
-  EXPECT_EQ(TempFilesUnder(net().RouterDataDir()),
-            std::vector<std::string>{});
+  EXPECT_EQ(TempFilesUnder(net().RouterDataDir()), std::vector<std::string>{});
 
   // Space returns: no restart, the queue drains, everything is delivered.
   ASSERT_OK(fs_->RemoveBallast());
   for (const std::string& id : during) {
-    ASSERT_OK(
-        sender->WaitForState(id, v1::DELIVERY_STATE_AT_ROUTER, Wait()).status());
+    ASSERT_OK(sender->WaitForState(id, v1::DELIVERY_STATE_AT_ROUTER, Wait())
+                  .status());
   }
   ASSERT_OK_AND_ASSIGN(std::string after, SendReport("REF-AFTER"));
   ASSERT_OK(net().StartNode(kBirmingham));
@@ -196,8 +196,7 @@ TEST_F(DiskFullTest, RouterWithAFullDiskRefusesUploadsAndDrainsAfterSpace) {
   all.insert(all.end(), during.begin(), during.end());
   all.push_back(after);
   ASSERT_NO_FATAL_FAILURE(ExpectDeliveredWithReceipts(all));
-  EXPECT_EQ(TempFilesUnder(net().RouterDataDir()),
-            std::vector<std::string>{});
+  EXPECT_EQ(TempFilesUnder(net().RouterDataDir()), std::vector<std::string>{});
   std::cout << "router disk full: accepted before " << kBefore
             << ", refused during " << kDuring << " (retried), drained after "
             << kDuring + 1 << ", delivered " << all.size() << "; ballast "

@@ -21,8 +21,7 @@ class SmallFilesystem {
   // Mounts a tmpfs of `bytes` (MS_NOSUID | MS_NODEV, mode 0700) on a fresh
   // directory under $TMPDIR (or /tmp). PermissionDenied if the process may
   // not mount; any other failure is Internal.
-  static absl::StatusOr<std::unique_ptr<SmallFilesystem>> Mount(
-      uint64_t bytes);
+  static absl::StatusOr<std::unique_ptr<SmallFilesystem>> Mount(uint64_t bytes);
   ~SmallFilesystem();
   SmallFilesystem(const SmallFilesystem&) = delete;
   SmallFilesystem& operator=(const SmallFilesystem&) = delete;
