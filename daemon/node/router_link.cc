@@ -86,6 +86,10 @@ absl::Status RouterLink::RunStream(bool* received) {
       *received = true;
       handled = Handle(message, stream.get());
       if (!handled.ok()) {
+        // Our own failure (a full disk, say) will likely recur on the next
+        // push: back off as for a failed connect, rather than pull the same
+        // envelope again at once, over and over.
+        *received = false;
         context.TryCancel();
         break;
       }
