@@ -13,6 +13,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "harness/network_test.h"
 #include "harness/small_filesystem.h"
@@ -272,6 +273,82 @@ TEST_F(DiskFullTest, NodeWithAFullDiskRefusesSubmissionsAndKeepsItsQueue) {
             << ", refused during " << kDuring + 1 << ", accepted after 1, "
             << "delivered " << all.size() << "; ballast " << ballast
             << " bytes\n";
+}
+
+// What arrives for a node whose disk is full waits at the router: the node
+// cannot store it, so it does not acknowledge it, and takes it once space
+// returns, with a receipt to the sender.
+TEST_F(DiskFullTest, InboundTransfersWaitAtTheRouterWhileTheNodeDiskIsFull) {
+  ASSERT_NO_FATAL_FAILURE(MountSmallFilesystem());
+  NetworkOptions options;
+  options.nodes = {kStockport, kBirmingham};
+  options.data_dirs[kStockport] = fs_->path() + "/stockport";
+  ASSERT_NO_FATAL_FAILURE(StartNetwork(options));
+  ASSERT_NO_FATAL_FAILURE(MakeAttachment());
+  ASSERT_OK_AND_ASSIGN(uint64_t ballast, fs_->Fill());
+  (void)ballast;
+
+  std::vector<std::string> ids;
+  ASSERT_OK_AND_ASSIGN(std::string small,
+                       Send(kBirmingham, {kStockport}, "REF-IN-SMALL"));
+  ids.push_back(small);
+  ASSERT_OK_AND_ASSIGN(std::string large,
+                       Send(kBirmingham, {kStockport}, "REF-IN-LARGE",
+                            {{attachment_, "report.pdf"}}));
+  ids.push_back(large);
+  std::unique_ptr<NodeClient> sender = net().Client(kBirmingham, Role::kAdmin);
+  for (const std::string& id : ids) {
+    ASSERT_OK(sender->WaitForState(id, v1::DELIVERY_STATE_AT_ROUTER, Wait())
+                  .status());
+  }
+  // The node cannot store them and drops the link each time; it backs off
+  // up to the harness's max_backoff of 500ms rather than pulling the same
+  // envelopes again at once, over and over.
+  auto backed_off = [this] {
+    const std::string log = net().node_process(kStockport).ReadLog();
+    for (absl::string_view line : absl::StrSplit(log, '\n')) {
+      if (absl::StrContains(line,
+                            "router link down (RESOURCE_EXHAUSTED: the "
+                            "disk is full") &&
+          absl::EndsWith(line, "reconnecting in 500ms")) {
+        return true;
+      }
+    }
+    return false;
+  };
+  const absl::Time deadline = absl::Now() + Wait();
+  while (!backed_off()) {
+    ASSERT_LT(absl::Now(), deadline)
+        << "the link did not back off; log:\n"
+        << net().node_process(kStockport).LogTail(20);
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  for (const std::string& id : ids) {
+    ASSERT_OK_AND_ASSIGN(v1::TransferStatusResponse status, sender->Status(id));
+    EXPECT_EQ(status.state(), v1::DELIVERY_STATE_AT_ROUTER)
+        << status.DebugString();
+  }
+  EXPECT_TRUE(net().node_process(kStockport).Running());
+  EXPECT_TRUE(net().router_process().Running());
+  EXPECT_EQ(TempFilesUnder(net().NodeDataDir(kStockport)),
+            std::vector<std::string>{});
+
+  ASSERT_OK(fs_->RemoveBallast());
+  for (const std::string& id : ids) {
+    SCOPED_TRACE(id);
+    ASSERT_OK_AND_ASSIGN(
+        v1::TransferStatusResponse status,
+        sender->WaitForState(id, v1::DELIVERY_STATE_DELIVERED, Wait()));
+    ASSERT_TRUE(status.recipients(0).has_receipt());
+    EXPECT_OK(net()
+                  .VerifyNoticeFrom(status.recipients(0).receipt(), kStockport)
+                  .status());
+    EXPECT_EQ(InboxCount(kStockport, id), 1);
+  }
+  EXPECT_EQ(TempFilesUnder(net().NodeDataDir(kStockport)),
+            std::vector<std::string>{});
+  std::cout << "node disk full, inbound: " << ids.size()
+            << " held at the router while full, delivered after\n";
 }
 
 }  // namespace
