@@ -176,6 +176,10 @@ TEST_F(DiskFullTest, RouterWithAFullDiskRefusesUploadsAndDrainsAfterSpace) {
   // The router is up and serving; its links and the accepted work stand.
   EXPECT_TRUE(net().router_process().Running());
   EXPECT_OK(net().RouterAs(kStockport)->GetDirectory().status());
+  ASSERT_OK_AND_ASSIGN(int serving,
+                       HealthCheck(net().RouterChannel(kStockport), "", "",
+                                   TestNetwork::CallTimeout()));
+  EXPECT_EQ(serving, 1) << "SERVING";
   ASSERT_OK_AND_ASSIGN(v1::NodeInfo info, sender->GetNodeInfo());
   EXPECT_TRUE(info.router_connected());
   for (const std::string& id : before) {
@@ -251,6 +255,10 @@ TEST_F(DiskFullTest, NodeWithAFullDiskRefusesSubmissionsAndKeepsItsQueue) {
   EXPECT_TRUE(net().node_process(kStockport).Running());
   ASSERT_OK_AND_ASSIGN(v1::NodeInfo info, sender->GetNodeInfo());
   EXPECT_EQ(info.agency_id(), kStockport);
+  ASSERT_OK_AND_ASSIGN(int serving,
+                       HealthCheck(net().NodeChannel(kStockport, ""), "", "",
+                                   TestNetwork::CallTimeout()));
+  EXPECT_EQ(serving, 1) << "SERVING";
   for (const std::string& id : before) {
     EXPECT_EQ(StateAtSender(id), v1::DELIVERY_STATE_QUEUED) << id;
   }
