@@ -4,19 +4,19 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <fstream>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "crypto/identity.h"
 #include "harness/envelopes.h"
 #include "harness/test_data.h"
 #include "harness/test_network.h"
+#include "loadgen/network_start.h"
+#include "loadgen/proc_status.h"
 
 namespace handover::bench {
 namespace {
@@ -29,48 +29,16 @@ constexpr char kSender[] = "stockport-cs";
 constexpr char kRecipient[] = "birmingham-cs";
 constexpr char kParked[] = "birmingham-health";  // listed, runs no node
 
-absl::Time FromProto(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-}
-
-// VmHWM of `pid` in KiB, 0 if unreadable.
-uint64_t PeakRssKib(pid_t pid) {
-  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) {
-      uint64_t kib = 0;
-      std::string digits;
-      for (char c : line) {
-        if (c >= '0' && c <= '9') digits.push_back(c);
-      }
-      return absl::SimpleAtoi(digits, &kib) ? kib : 0;
-    }
-  }
-  return 0;
-}
-
-// A file of `size` bytes of a repeating pattern, written in 1 MiB pieces.
-absl::Status WritePayloadFile(const std::string& path, uint64_t size) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  std::string block(1 << 20, '\0');
-  for (size_t i = 0; i < block.size(); ++i) block[i] = static_cast<char>(i);
-  for (uint64_t written = 0; written < size;) {
-    const uint64_t n = std::min<uint64_t>(block.size(), size - written);
-    out.write(block.data(), static_cast<std::streamsize>(n));
-    written += n;
-  }
-  out.close();
-  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path));
-  return absl::OkStatus();
-}
-
 void RecordPeaks(TestNetwork& net, NetworkResults* results) {
-  results->peak_rss_kib["handover-router"] =
-      PeakRssKib(net.router_process().pid());
+  // 0 if a daemon is gone: the run's own checks report why.
+  auto peak = [](pid_t pid) -> uint64_t {
+    absl::StatusOr<ProcStatus> status = ReadProcStatus(pid);
+    return status.ok() ? status->hwm_kib : 0;
+  };
+  results->peak_rss_kib["handover-router"] = peak(net.router_process().pid());
   for (const std::string& id : net.node_ids()) {
     results->peak_rss_kib[absl::StrCat("handover-node ", id)] =
-        PeakRssKib(net.node_process(id).pid());
+        peak(net.node_process(id).pid());
   }
 }
 
@@ -220,14 +188,9 @@ absl::StatusOr<NetworkResults> RunNetwork(const LoadShape& shape,
   options.nodes = {kSender, kRecipient};
   options.listed_only = {kParked};
   options.log_level = log_level;
-  auto net = TestNetwork::Create(options);
+  auto net = StartLoadNetwork(options, {kSender});
   if (!net.ok()) return net.status();
-  // The per-client rate limit (600 a minute by default) would measure the
-  // limiter, not the path.
-  (*net)->node_settings(kSender).extra_toml =
-      "\n[limits]\nsubmissions_per_minute_per_client = 1000000\n";
   NetworkResults results;
-  if (absl::Status s = (*net)->StartAll(); !s.ok()) return s;
 
   const std::string payload_path = absl::StrCat((*net)->root(), "/payload.bin");
   if (absl::Status s = WritePayloadFile(payload_path, shape.payload_bytes);
@@ -256,10 +219,7 @@ absl::StatusOr<NetworkResults> RunNetwork(const LoadShape& shape,
   if (absl::Status s = RunRouterHop(**net, shape, &results); !s.ok()) {
     return s;
   }
-  const TlsMaterial tls = {(*net)->CaPath(), (*net)->CertPath("router"),
-                           (*net)->KeyPath("router"), (*net)->CertPath(kSender),
-                           (*net)->KeyPath(kSender)};
-  auto echo = RunGrpcEchoBaseline(shape, tls);
+  auto echo = RunGrpcEchoBaseline(shape, BaselineTls(**net, kSender));
   if (!echo.ok()) return echo.status();
   results.grpc_echo = *std::move(echo);
   auto sqlite = RunSqliteBaseline(shape, (*net)->root());
