@@ -103,7 +103,12 @@ int RunSoak(const SoakOptions& o) {
         absl::StrCat("the network did not start: ", net.status().message()));
   }
   const std::string scratch = (*net)->root() + "/soak";
-  std::filesystem::create_directories(scratch);
+  std::error_code mkdir_error;
+  std::filesystem::create_directories(scratch, mkdir_error);
+  if (mkdir_error) {
+    return Fail(
+        absl::StrCat("cannot make ", scratch, ": ", mkdir_error.message()));
+  }
 
   OpStats stats;
   DeliveryLedger ledger(&stats);
