@@ -145,6 +145,7 @@ TEST(VerdictTest, GrowthIsReportedButDoesNotFail) {
   EXPECT_TRUE(Mentions(v.not_flat, "memory of router"));
   EXPECT_TRUE(Mentions(v.not_flat, "open FDs of router"));
   EXPECT_TRUE(Mentions(v.not_flat, "latency of submit.small"));
+  EXPECT_TRUE(Mentions(v.lines, "too few windows to leave a warm-up out"));
   EXPECT_FALSE(v.failed());
 }
 
@@ -168,6 +169,7 @@ TEST(VerdictTest, GrowthDuringWarmUpIsNotALeak) {
       JudgeSoak(Windows(stats, {100, 130, 131, 132, 132, 133}));
   EXPECT_FALSE(Mentions(warm_up.not_flat, "memory of router"));
   EXPECT_TRUE(Mentions(warm_up.lines, "after warm-up (windows 2–6)"));
+  EXPECT_FALSE(Mentions(warm_up.lines, "too few windows"));
   const Verdict leak =
       JudgeSoak(Windows(stats, {100, 110, 120, 130, 140, 150}));
   EXPECT_TRUE(Mentions(leak.not_flat, "memory of router"));

@@ -47,6 +47,11 @@ void JudgeDaemons(const VerdictInput& in, Verdict* v) {
   const WindowRow& first = in.rows.front();
   const WindowRow& warm = in.rows[warm_row];
   const WindowRow& last = in.rows.back();
+  if (warm_row == 0) {
+    v->lines.push_back(
+        "memory   too few windows to leave a warm-up out: the trend covers "
+        "start-up too (a smoke run cannot judge memory)");
+  }
   for (size_t d = 0; d < first.daemons.size(); ++d) {
     const DaemonSample& a = first.daemons[d];
     const DaemonSample& b = last.daemons[d];
