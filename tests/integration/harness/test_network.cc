@@ -354,8 +354,9 @@ std::string TestNetwork::NodeConfigText(absl::string_view id) const {
   // The router's port is fixed once it has started; before that, nodes get
   // an address where nothing listens.
   const std::string router_address =
-      absl::EndsWith(router_settings_.listen, ":0") ? "127.0.0.1:1"
-                                                    : router_settings_.listen;
+      !settings->second.router_address.empty() ? settings->second.router_address
+      : absl::EndsWith(router_settings_.listen, ":0") ? "127.0.0.1:1"
+                                                      : router_settings_.listen;
   std::string text = absl::StrCat(
       "# handover-node for an integration test\n"
       "[node]\n"

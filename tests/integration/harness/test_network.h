@@ -78,6 +78,10 @@ struct NodeSettings {
   std::string extra_toml;          // appended to the file as it is
   // "NAME=value" entries for the daemon's environment (e.g. a clock skew).
   std::vector<std::string> extra_env;
+  // [router] address: "" = the router's own; set it to a proxy's address
+  // (on 127.0.0.1, which the router's certificate names) to put the proxy
+  // between this node and the router.
+  std::string router_address;
 };
 
 // What goes into the router's config; change it before a (re)start.
