@@ -100,8 +100,8 @@ struct Item {
 class LiveClients {
  public:
   void Renew(TestNetwork& net, const std::string& id) {
-    std::shared_ptr<NodeClient> submitter = net.Client(
-        id, Role::kSubmitter, Scaled(absl::Seconds(300)));
+    std::shared_ptr<NodeClient> submitter =
+        net.Client(id, Role::kSubmitter, Scaled(absl::Seconds(300)));
     std::lock_guard<std::mutex> lock(mu_);
     submitters_[id] = std::move(submitter);
   }
@@ -246,8 +246,8 @@ class ChaosTest : public NetworkTest {
       net().KillNode(victim);
     }
     ++kills_[victim];
-    absl::SleepFor(absl::Milliseconds(
-        std::uniform_int_distribution<int>(50, 1500)(rng_)));
+    absl::SleepFor(
+        absl::Milliseconds(std::uniform_int_distribution<int>(50, 1500)(rng_)));
     if (router) {
       ASSERT_OK(net().StartRouter());
     } else {
@@ -321,13 +321,11 @@ class ChaosTest : public NetworkTest {
                            sender->Status(item.transfer_id));
       ASSERT_EQ(status.recipients_size(), 1);
       EXPECT_EQ(status.recipients(0).agency_id(), item.recipient);
-      ASSERT_OK_AND_ASSIGN(
-          v1::Notice receipt,
-          net().VerifyNoticeFrom(status.recipients(0).receipt(),
-                                 item.recipient));
+      ASSERT_OK_AND_ASSIGN(v1::Notice receipt,
+                           net().VerifyNoticeFrom(
+                               status.recipients(0).receipt(), item.recipient));
       EXPECT_TRUE(receipt.has_receipt());
-      ASSERT_OK_AND_ASSIGN(const std::string raw_id,
-                           FromHex(item.transfer_id));
+      ASSERT_OK_AND_ASSIGN(const std::string raw_id, FromHex(item.transfer_id));
       EXPECT_EQ(receipt.transfer_id(), raw_id);
     }
   }
@@ -351,9 +349,8 @@ class ChaosTest : public NetworkTest {
       std::vector<std::string> extra, missing;
       std::set_difference(got.begin(), got.end(), expected[id].begin(),
                           expected[id].end(), std::back_inserter(extra));
-      std::set_difference(expected[id].begin(), expected[id].end(),
-                          got.begin(), got.end(),
-                          std::back_inserter(missing));
+      std::set_difference(expected[id].begin(), expected[id].end(), got.begin(),
+                          got.end(), std::back_inserter(missing));
       EXPECT_TRUE(extra.empty())
           << extra.size() << " duplicate or unasked-for transfers, e.g. "
           << extra.front();
@@ -384,8 +381,8 @@ class ChaosTest : public NetworkTest {
       auto large = std::find_if(indices.begin(), indices.end(),
                                 [&](int i) { return items_[i].large; });
       if (large != indices.end()) sample.push_back(*large);
-      auto reader = net().Client(recipient, Role::kReceiver,
-                                 Scaled(absl::Seconds(300)));
+      auto reader =
+          net().Client(recipient, Role::kReceiver, Scaled(absl::Seconds(300)));
       for (int i : sample) {
         const Item& item = items_[i];
         SCOPED_TRACE(absl::StrCat(item.transfer_id, " item ", i));
@@ -416,10 +413,9 @@ class ChaosTest : public NetworkTest {
       EXPECT_TRUE(report.ok()) << report.problem();
       EXPECT_GT(report.entries(), 0u);
     }
-    ASSERT_OK_AND_ASSIGN(
-        v1::ShowTransferLogResponse shown,
-        ShowTransferLog(*net().Client(kSender, Role::kAdmin),
-                        items_.back().transfer_id));
+    ASSERT_OK_AND_ASSIGN(v1::ShowTransferLogResponse shown,
+                         ShowTransferLog(*net().Client(kSender, Role::kAdmin),
+                                         items_.back().transfer_id));
     ASSERT_TRUE(shown.has_router_tree_head()) << shown.router_error();
     ASSERT_OK_AND_ASSIGN(
         deliverylog::VerifyReport router_report,
@@ -475,11 +471,11 @@ TEST_F(ChaosTest, RandomKillsLoseAndDuplicateNothing) {
   EXPECT_GE(total_kills, kMinKills);
   std::cerr << "chaos summary: seed=" << seed_ << " transfers=" << transfers_
             << " large=" << large_count_ << " kills=" << total_kills << " ("
-            << absl::StrJoin(per_daemon, " ") << ") submit_retries="
-            << retries_ << " answered_from_key=" << duplicate_answers_
+            << absl::StrJoin(per_daemon, " ") << ") submit_retries=" << retries_
+            << " answered_from_key=" << duplicate_answers_
             << " lost_or_duplicated=" << wrong << " duration="
-            << absl::FormatDuration(absl::Trunc(absl::Now() - start,
-                                                absl::Seconds(1)))
+            << absl::FormatDuration(
+                   absl::Trunc(absl::Now() - start, absl::Seconds(1)))
             << "\n";
 }
 

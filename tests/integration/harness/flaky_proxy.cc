@@ -104,7 +104,9 @@ FlakyProxy::FlakyProxy(FlakyProxyOptions options, int listen_fd,
       wake_write_fd_(wake_write_fd),
       address_(std::move(address)),
       faults_enabled_(options_.faults_enabled),
-      rng_(options_.seed) {}
+      rng_(options_.seed) {
+  next_fault_is_reset_ = std::bernoulli_distribution(0.5)(rng_);
+}
 
 FlakyProxy::~FlakyProxy() {
   stopping_ = true;
@@ -144,7 +146,8 @@ FlakyProxy::Fate FlakyProxy::DrawFate() {
   fate.faulty = true;
   fate.budget = std::uniform_int_distribution<uint64_t>(
       options_.min_bytes_before_fault, options_.max_bytes_before_fault)(rng_);
-  fate.reset = std::bernoulli_distribution(options_.reset_share)(rng_);
+  fate.reset = next_fault_is_reset_;
+  next_fault_is_reset_ = !next_fault_is_reset_;
   return fate;
 }
 

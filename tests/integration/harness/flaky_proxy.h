@@ -8,8 +8,9 @@
 //     gets a TCP RST.
 // While faults are enabled, every connection is given a byte budget drawn
 // from [min_bytes_before_fault, max_bytes_before_fault]; once that many
-// bytes have passed (either way) it is cut, or reset with probability
-// `reset_share`. Budgets are per connection, so a reconnecting client always
+// bytes have passed (either way) it is cut or reset. Cuts and resets take
+// turns (the first is drawn), so any two faults include one of each.
+// Budgets are per connection, so a reconnecting client always
 // gets another chance, and a transfer smaller than most budgets gets
 // through in a few tries.
 //
@@ -45,7 +46,6 @@ struct FlakyProxyOptions {
   absl::Duration max_delay = absl::Milliseconds(20);
   uint64_t min_bytes_before_fault = 64 << 10;
   uint64_t max_bytes_before_fault = 4 << 20;
-  double reset_share = 0.5;  // of faults, the share that are resets
   size_t chunk_bytes = 16 << 10;
 };
 
@@ -107,8 +107,9 @@ class FlakyProxy {
       resets_{0};
 
   std::mutex mu_;
-  std::mt19937_64 rng_;              // guarded by mu_
-  std::set<int> open_fds_;           // guarded by mu_
+  std::mt19937_64 rng_;               // guarded by mu_
+  bool next_fault_is_reset_ = false;  // guarded by mu_
+  std::set<int> open_fds_;            // guarded by mu_
   std::vector<std::thread> workers_;  // guarded by mu_
   std::thread acceptor_;
 };
