@@ -10,7 +10,9 @@
 // (a retry that made a second transfer would show as an extra one), a
 // sample of them must open to the submission they came from, and every
 // delivery log (the nodes' over the admin API, the router's from its file
-// against the head it signed) must verify.
+// against the head it signed) must verify. A sample of the submissions is
+// sent once more at the end, as a case system that lost its answers would:
+// each must be answered from its idempotency key with the first id.
 //
 // Everything random follows from one seed, printed at the start and on
 // failure; HANDOVER_CHAOS_SEED=N replays the same transfers and the same
@@ -64,6 +66,7 @@ constexpr int kMinKills = 20;
 constexpr int kMinKillsEach = 2;
 constexpr int kSubmitters = 3;
 constexpr size_t kFetchSamplePerRecipient = 25;
+constexpr int kLateRetryOneIn = 20;
 
 constexpr const char* kSender = kStockport;
 const std::vector<std::string>& Recipients() {
@@ -312,6 +315,28 @@ class ChaosTest : public NetworkTest {
     }
   }
 
+  // A case system that lost its answers and sends again, after all the
+  // kills: a seeded 1 in 20 of the small submissions is repeated with its
+  // key, and each must be answered with the first transfer id, not sent
+  // again (the inbox check after this would also see a second copy).
+  void ExpectLateRetriesAnsweredFromKey() {
+    auto sender = net().Client(kSender, Role::kSubmitter);
+    std::uniform_int_distribution<int> pick(0, kLateRetryOneIn - 1);
+    for (const Item& item : items_) {
+      if (item.large || pick(rng_) != 0) continue;
+      SCOPED_TRACE(item.reference);
+      SubmitRequest request;
+      request.idempotency_key = item.idempotency_key;
+      request.recipients = {item.recipient};
+      request.bundle = MinimalBundle(item.reference);
+      ASSERT_OK_AND_ASSIGN(v1::SubmitTransferResponse again,
+                           sender->Submit(request));
+      EXPECT_TRUE(again.duplicate());
+      EXPECT_EQ(again.transfer_id(), item.transfer_id);
+      ++late_retries_;
+    }
+  }
+
   // Each DELIVERED with a receipt signed by its recipient for its id.
   void ExpectVerifiedReceipts() {
     auto sender = net().Client(kSender, Role::kSubmitter);
@@ -428,6 +453,7 @@ class ChaosTest : public NetworkTest {
   uint64_t seed_ = 0;
   int transfers_ = 0;
   int large_count_ = 0;
+  int late_retries_ = 0;
   std::mt19937_64 rng_;  // the test thread's only
   std::string large_file_;
   LiveClients clients_;
@@ -458,6 +484,7 @@ TEST_F(ChaosTest, RandomKillsLoseAndDuplicateNothing) {
   }
   ASSERT_NO_FATAL_FAILURE(WaitForAllDelivered());
   ASSERT_NO_FATAL_FAILURE(ExpectVerifiedReceipts());
+  ASSERT_NO_FATAL_FAILURE(ExpectLateRetriesAnsweredFromKey());
   const int wrong = ExpectInboxesExact();
   ASSERT_NO_FATAL_FAILURE(ExpectSampleOpensToItsSubmission());
   ASSERT_NO_FATAL_FAILURE(ExpectLogsVerify());
@@ -473,6 +500,7 @@ TEST_F(ChaosTest, RandomKillsLoseAndDuplicateNothing) {
             << " large=" << large_count_ << " kills=" << total_kills << " ("
             << absl::StrJoin(per_daemon, " ") << ") submit_retries=" << retries_
             << " answered_from_key=" << duplicate_answers_
+            << " late_retries_answered_from_key=" << late_retries_
             << " lost_or_duplicated=" << wrong << " duration="
             << absl::FormatDuration(
                    absl::Trunc(absl::Now() - start, absl::Seconds(1)))
