@@ -51,6 +51,9 @@ absl::StatusOr<v1::AgencyKey> LoadKey(const v1::AgencySource& agency,
   key.set_box_public_key(identity.box_public_key);
   if (source.has_not_before()) *key.mutable_not_before() = source.not_before();
   if (source.has_not_after()) *key.mutable_not_after() = source.not_after();
+  if (source.has_compromised_since()) {
+    *key.mutable_compromised_since() = source.compromised_since();
+  }
   return key;
 }
 

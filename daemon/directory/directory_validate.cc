@@ -126,6 +126,9 @@ absl::Status CheckKey(absl::string_view where, int index,
                             key.has_not_before(), key.not_before(), true));
   RETURN_IF_ERROR(CheckTime(where, absl::StrCat(field, ".not_after"),
                             key.has_not_after(), key.not_after(), true));
+  RETURN_IF_ERROR(CheckTime(where, absl::StrCat(field, ".compromised_since"),
+                            key.has_compromised_since(),
+                            key.compromised_since(), false));
   if (!Before(key.not_before(), key.not_after())) {
     return Invalid(where, absl::StrCat(field,
                                        ": not_before must be before "

@@ -75,16 +75,25 @@ absl::StatusOr<std::vector<const v1::AgencyKey*>> DirectoryView::ValidKeysAt(
                      Utc(ToTime(agency.revoked_at())), " (directory version ",
                      version(), ")"));
   }
-  return KeysValidAt(agency, at);
+  return KeysValidAt(agency, at, /*include_compromised=*/false);
 }
 
 absl::StatusOr<std::vector<const v1::AgencyKey*>> DirectoryView::KeysValidAt(
-    const v1::Agency& agency, absl::Time at) const {
+    const v1::Agency& agency, absl::Time at, bool include_compromised) const {
   std::vector<const v1::AgencyKey*> keys;
+  const v1::AgencyKey* compromised = nullptr;
   for (const v1::AgencyKey& key : agency.keys()) {
     if (ToTime(key.not_before()) <= at && at < ToTime(key.not_after())) {
+      if (!include_compromised && CompromisedSince(agency, key).has_value()) {
+        compromised = &key;
+        continue;
+      }
       keys.push_back(&key);
     }
+  }
+  if (keys.empty() && compromised != nullptr) {
+    return CheckNotCompromised(agency.id(),
+                               crypto::KeyIdOf(compromised->sign_public_key()));
   }
   if (keys.empty()) {
     return absl::NotFoundError(
@@ -115,8 +124,9 @@ DirectoryView::SigningKeysForAccepted(absl::string_view id,
       ToTime(agency->revoked_at()) <= accepted_at) {
     return ValidKeysAt(*agency, signed_at).status();  // the revocation error
   }
-  ASSIGN_OR_RETURN(const std::vector<const v1::AgencyKey*> keys,
-                   KeysValidAt(*agency, signed_at));
+  ASSIGN_OR_RETURN(
+      const std::vector<const v1::AgencyKey*> keys,
+      KeysValidAt(*agency, signed_at, /*include_compromised=*/true));
   std::vector<crypto::PublicIdentity> out;
   for (const v1::AgencyKey* key : keys) {
     out.push_back(IdentityOf(*agency, *key));
@@ -134,6 +144,46 @@ absl::StatusOr<crypto::PublicIdentity> DirectoryView::EncryptionKeyAt(
     if (ToTime(key->not_before()) > ToTime(newest->not_before())) newest = key;
   }
   return IdentityOf(*agency, *newest);
+}
+
+std::optional<absl::Time> DirectoryView::CompromisedSince(
+    const v1::Agency& agency, const v1::AgencyKey& key) {
+  if (key.has_compromised_since()) return ToTime(key.compromised_since());
+  if (agency.status() == v1::AGENCY_STATUS_REVOKED &&
+      agency.has_compromised_since()) {
+    return ToTime(agency.compromised_since());
+  }
+  return std::nullopt;
+}
+
+absl::Status DirectoryView::CheckNotCompromised(
+    absl::string_view id, absl::string_view sign_key_id) const {
+  auto it = by_id_.find(id);
+  if (it == by_id_.end()) return absl::OkStatus();
+  const v1::Agency& agency = directory_.agencies(it->second);
+  for (const v1::AgencyKey& key : agency.keys()) {
+    if (crypto::KeyIdOf(key.sign_public_key()) != sign_key_id) continue;
+    std::optional<absl::Time> since = CompromisedSince(agency, key);
+    if (!since.has_value()) return absl::OkStatus();
+    return absl::PermissionDeniedError(
+        absl::StrCat("signing key ", crypto::ToHex(sign_key_id),
+                     " of agency \"", id, "\" is revoked: compromised since ",
+                     Utc(*since), " (directory version ", version(), ")"));
+  }
+  return absl::OkStatus();
+}
+
+std::vector<CompromisedKey> DirectoryView::CompromisedKeys() const {
+  std::vector<CompromisedKey> out;
+  for (const v1::Agency& agency : directory_.agencies()) {
+    for (const v1::AgencyKey& key : agency.keys()) {
+      std::optional<absl::Time> since = CompromisedSince(agency, key);
+      if (!since.has_value()) continue;
+      out.push_back(
+          {agency.id(), crypto::KeyIdOf(key.sign_public_key()), *since});
+    }
+  }
+  return out;
 }
 
 std::vector<const v1::Agency*> DirectoryView::AgenciesServing(

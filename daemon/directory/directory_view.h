@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,14 @@
 #include "handover/v1/directory.pb.h"
 
 namespace handover::directory {
+
+// A signing key the directory marks compromised (AgencyKey's
+// compromised_since, or a revoked agency's own compromised_since).
+struct CompromisedKey {
+  std::string agency_id;
+  std::string sign_key_id;  // 16 bytes, as crypto::KeyIdOf gives it
+  absl::Time since;
+};
 
 class DirectoryView {
  public:
@@ -48,8 +57,10 @@ class DirectoryView {
 
   // The agency's keys valid at `at` (not_before <= at < not_after), in
   // directory order: two during a rotation overlap. Each identity carries
-  // the agency id and both public keys. NotFound for an unknown agency or
-  // when no key is valid at `at`; PermissionDenied for a revoked agency.
+  // the agency id and both public keys. A compromised key is never among
+  // them. NotFound for an unknown agency or when no key is valid at `at`;
+  // PermissionDenied for a revoked agency, or when every key valid at `at`
+  // is compromised.
   absl::StatusOr<std::vector<crypto::PublicIdentity>> SigningKeysAt(
       absl::string_view id, absl::Time at) const;
 
@@ -66,6 +77,20 @@ class DirectoryView {
   absl::StatusOr<crypto::PublicIdentity> EncryptionKeyAt(absl::string_view id,
                                                          absl::Time at) const;
 
+  // PermissionDenied, naming the key as revoked, if the signing key with
+  // `sign_key_id` of agency `id` is compromised; OK otherwise (also for an
+  // unknown agency or key: the other lookups say so).
+  absl::Status CheckNotCompromised(absl::string_view id,
+                                   absl::string_view sign_key_id) const;
+
+  // Every compromised signing key, in directory order.
+  std::vector<CompromisedKey> CompromisedKeys() const;
+
+  // When `key` of `agency` was compromised, if it was: the key's own
+  // compromised_since, else a revoked agency's compromised_since.
+  static std::optional<absl::Time> CompromisedSince(
+      const handover::v1::Agency& agency, const handover::v1::AgencyKey& key);
+
   // The ACTIVE agencies of `kind` that serve `area` (a GSS code), in
   // directory order. AGENCY_KIND_UNSPECIFIED matches every kind.
   std::vector<const handover::v1::Agency*> AgenciesServing(
@@ -77,9 +102,11 @@ class DirectoryView {
   // The agency's keys valid at `at`, with the errors SigningKeysAt documents.
   absl::StatusOr<std::vector<const handover::v1::AgencyKey*>> ValidKeysAt(
       const handover::v1::Agency& agency, absl::Time at) const;
-  // The keys valid at `at`, whatever the agency's status.
+  // The keys valid at `at`, whatever the agency's status; compromised ones
+  // only if `include_compromised` (records accepted before stay readable).
   absl::StatusOr<std::vector<const handover::v1::AgencyKey*>> KeysValidAt(
-      const handover::v1::Agency& agency, absl::Time at) const;
+      const handover::v1::Agency& agency, absl::Time at,
+      bool include_compromised) const;
 
   const handover::v1::Directory directory_;
   // Indexes into directory_.agencies().

@@ -76,6 +76,32 @@ TEST_F(DirectoryJsonTest, BuildsASignableDirectoryFromKeyFiles) {
   EXPECT_OK(ValidateDirectory(d));
 }
 
+TEST_F(DirectoryJsonTest, CarriesAKeysCompromiseTime) {
+  std::string agency = kAgency;
+  const std::string after = R"("notAfter": "2027-01-01T00:00:00Z")";
+  agency.replace(agency.find(after), after.size(),
+                 after + R"(, "compromised_since": "2026-06-01T12:00:00Z")");
+  const std::string path = Write("directory.json", Source(agency));
+  ASSERT_OK_AND_ASSIGN(const v1::Directory d, ReadDirectoryJsonFile(path, kT0));
+  ASSERT_EQ(d.agencies(0).keys_size(), 1);
+  ASSERT_TRUE(d.agencies(0).keys(0).has_compromised_since());
+  EXPECT_EQ(d.agencies(0).keys(0).compromised_since().seconds(), 1780315200);
+  EXPECT_OK(ValidateDirectory(d));
+}
+
+// The key source's time fields are AgencyKey's, by name and type.
+TEST(DirectorySourceSchemaTest, AgencyKeySourceCarriesEveryKeyTime) {
+  const auto* key = v1::AgencyKey::descriptor();
+  const auto* source = v1::AgencyKeySource::descriptor();
+  for (const char* name : {"not_before", "not_after", "compromised_since"}) {
+    const auto* field = key->FindFieldByName(name);
+    const auto* twin = source->FindFieldByName(name);
+    ASSERT_NE(field, nullptr) << name;
+    ASSERT_NE(twin, nullptr) << name;
+    EXPECT_EQ(twin->message_type(), field->message_type()) << name;
+  }
+}
+
 TEST_F(DirectoryJsonTest, KeyPathsAreRelativeToTheJsonFile) {
   const std::string path = Write("sub/directory.json", "");
   std::string agency = kAgency;
