@@ -66,6 +66,8 @@ absl::StatusOr<crypto::EnvelopeHead> ParseHead(const EnvelopeHead& head) {
 absl::Status CheckSignature(const crypto::EnvelopeHead& head,
                             const directory::DirectoryView& directory) {
   const crypto::EnvelopeHeader& h = head.header;
+  // A compromised key is refused by name, whatever else is valid.
+  RETURN_IF_ERROR(directory.CheckNotCompromised(h.sender_id, h.sender_key_id));
   absl::StatusOr<std::vector<crypto::PublicIdentity>> keys =
       directory.SigningKeysAt(h.sender_id, absl::FromUnixSeconds(h.created_at));
   if (!keys.ok()) {

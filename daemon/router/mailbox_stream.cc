@@ -9,6 +9,7 @@
 #include "common/file_util.h"
 #include "common/status_macros.h"
 #include "crypto/identity.h"
+#include "router/recall_hold.h"
 #include "rpc/protocol_headers.h"
 #include "spdlog/spdlog.h"
 
@@ -311,6 +312,14 @@ absl::Status MailboxStream::PushEnvelope(const MailboxItem& item, bool flush) {
   if (!envelope.has_value()) {
     return absl::DataLossError(absl::StrCat("mailbox item ", item.delivery_id,
                                             " names an unknown transfer"));
+  }
+  // A directory just loaded may mark its signing key compromised: hold it
+  // here rather than wait for the next sweep.
+  if (std::optional<std::string> reason =
+          HoldReason(*envelope, *env_->directory->Current());
+      reason.has_value()) {
+    in_flight_.erase(item.delivery_id);
+    return HoldDelivery(*env_, *envelope, agency_id_, *reason).status();
   }
   // Open the ciphertext before the head goes out: once the head is sent,
   // the envelope must follow whole. An open spool file stays readable

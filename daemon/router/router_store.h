@@ -41,6 +41,9 @@ enum class DeliveryState {
   kRejected = 6,      // the recipient node refused it (final)
   kRevoked = 7,       // the recipient was revoked while it waited (final)
   kWithdrawn = 8,     // the sender withdrew it while it waited (final)
+  // Held, never to be delivered: its sender's signing key was compromised
+  // (final). The ciphertext stays until [delivery] ciphertext_retention.
+  kHeld = 9,
 };
 
 // True for the states that still need the ciphertext (it may be pushed).
@@ -121,6 +124,7 @@ struct OpenDelivery {
   std::string sender_id;
   std::string recipient_id;
   absl::Time expires_at;
+  uint64_t delivery_id = 0;  // its mailbox item
 };
 
 // Ciphertext that may be deleted.
@@ -235,7 +239,7 @@ class RouterStore {
                                               uint64_t delivery_id) = 0;
 
   // Ends an open envelope delivery (pending or pushed) with `final_state`
-  // (kExpired, kRejected or kRevoked) and queues `report` (a serialized
+  // (kExpired, kRejected, kRevoked or kHeld) and queues `report` (a serialized
   // SignedNotice) for the sender, atomically. changed=false if it had already
   // ended. Releases the ciphertext if this was the last open delivery.
   virtual absl::StatusOr<DeliveryOutcome> FinishDelivery(
@@ -286,6 +290,11 @@ class RouterStore {
   // Open deliveries addressed to `recipient_id`.
   virtual absl::StatusOr<std::vector<OpenDelivery>> ListOpenDeliveriesTo(
       absl::string_view recipient_id, size_t limit) = 0;
+  // Open deliveries of envelopes `sender_id` sent, with a delivery id
+  // above `after_delivery_id`, in delivery id order (to page through).
+  virtual absl::StatusOr<std::vector<OpenDelivery>> ListOpenDeliveriesFrom(
+      absl::string_view sender_id, uint64_t after_delivery_id,
+      size_t limit) = 0;
   // Ciphertext still held that nobody needs any more (every delivery final)
   // or that was accepted before `retention_cutoff`.
   virtual absl::StatusOr<std::vector<CiphertextRef>> ListDeletableCiphertext(

@@ -130,7 +130,8 @@ bool IsFinal(DeliveryState state) {
   return state == DeliveryState::kReceipted ||
          state == DeliveryState::kExpired ||
          state == DeliveryState::kRejected ||
-         state == DeliveryState::kRevoked || state == DeliveryState::kWithdrawn;
+         state == DeliveryState::kRevoked ||
+         state == DeliveryState::kWithdrawn || state == DeliveryState::kHeld;
 }
 
 absl::string_view DeliveryStateName(DeliveryState state) {
@@ -151,6 +152,8 @@ absl::string_view DeliveryStateName(DeliveryState state) {
       return "revoked";
     case DeliveryState::kWithdrawn:
       return "withdrawn";
+    case DeliveryState::kHeld:
+      return "held";
   }
   return "unknown";
 }
@@ -171,7 +174,7 @@ struct SqliteRouterStore::Statements {
   Stmt reject_notice, release_of, any_needing, held_ciphertext, has_due;
   Stmt finish_delivery, receipt_delivery, receipt_before_ack, insert_notice;
   Stmt sender_of;
-  Stmt list_expired, open_to, deletable, mark_deleted, spool_names;
+  Stmt list_expired, open_to, open_from, deletable, mark_deleted, spool_names;
   Stmt get_meta, set_meta;
   Stmt withdraw_delivery, record_withdrawal, is_withdrawn, forget_withdrawals;
   Stmt old_withdrawal;
@@ -257,20 +260,28 @@ absl::Status SqliteRouterStore::PrepareAll(sqlite::SqliteDb* db,
   PREPARE(sender_of,
           "SELECT sender_id, expires_at FROM envelopes WHERE transfer_id = ?1");
   PREPARE(list_expired,
-          "SELECT i.transfer_id, e.sender_id, i.subject, i.expires_at "
+          "SELECT i.transfer_id, e.sender_id, i.subject, i.expires_at, "
+          "i.delivery_id "
           "FROM items i JOIN envelopes e ON e.transfer_id = i.transfer_id "
           "WHERE i.kind = 1 AND i.state IN (1, 2) AND i.expires_at <= ?1 "
           "ORDER BY i.expires_at LIMIT ?2");
   PREPARE(open_to,
-          "SELECT i.transfer_id, e.sender_id, i.subject, i.expires_at "
+          "SELECT i.transfer_id, e.sender_id, i.subject, i.expires_at, "
+          "i.delivery_id "
           "FROM items i JOIN envelopes e ON e.transfer_id = i.transfer_id "
           "WHERE i.agency_id = ?1 AND i.state IN (1, 2) AND i.kind = 1 "
           "ORDER BY i.delivery_id LIMIT ?2");
+  PREPARE(open_from,
+          "SELECT i.transfer_id, e.sender_id, i.subject, i.expires_at, "
+          "i.delivery_id "
+          "FROM items i JOIN envelopes e ON e.transfer_id = i.transfer_id "
+          "WHERE e.sender_id = ?1 AND i.state IN (1, 2) AND i.kind = 1 "
+          "AND i.delivery_id > ?2 ORDER BY i.delivery_id LIMIT ?3");
   PREPARE(deletable,
           "SELECT transfer_id, location, spool_name FROM envelopes e "
           "WHERE location != 3 AND (accepted_at < ?1 OR NOT EXISTS ("
           "SELECT 1 FROM items i WHERE i.transfer_id = e.transfer_id "
-          "AND i.kind = 1 AND i.state IN (1, 2, 3))) LIMIT ?2");
+          "AND i.kind = 1 AND i.state IN (1, 2, 3, 9))) LIMIT ?2");
   PREPARE(mark_deleted,
           "UPDATE envelopes SET location = 3, inline_ciphertext = NULL, "
           "ciphertext_deleted_at = ?2 WHERE transfer_id = ?1 AND location != "
@@ -283,7 +294,7 @@ absl::Status SqliteRouterStore::PrepareAll(sqlite::SqliteDb* db,
           "AND next_attempt_at <= ?2 LIMIT 1");
   PREPARE(any_needing,
           "SELECT 1 FROM items WHERE transfer_id = ?1 AND kind = 1 "
-          "AND state IN (1, 2, 3) LIMIT 1");
+          "AND state IN (1, 2, 3, 9) LIMIT 1");
   PREPARE(held_ciphertext,
           "SELECT location, spool_name FROM envelopes "
           "WHERE transfer_id = ?1 AND location != 3");
@@ -770,7 +781,8 @@ absl::StatusOr<DeliveryOutcome> SqliteRouterStore::FinishDelivery(
     absl::string_view report, absl::Time now) {
   if (final_state != DeliveryState::kExpired &&
       final_state != DeliveryState::kRejected &&
-      final_state != DeliveryState::kRevoked) {
+      final_state != DeliveryState::kRevoked &&
+      final_state != DeliveryState::kHeld) {
     return absl::InvalidArgumentError(
         absl::StrCat("FinishDelivery cannot end a delivery as ",
                      DeliveryStateName(final_state)));
@@ -967,6 +979,7 @@ absl::StatusOr<std::vector<OpenDelivery>> ReadOpenDeliveries(Statement& s) {
     d.sender_id = s.ColumnText(1);
     d.recipient_id = s.ColumnText(2);
     d.expires_at = FromMicros(s.ColumnInt(3));
+    d.delivery_id = static_cast<uint64_t>(s.ColumnInt(4));
     out.push_back(std::move(d));
   }
   return out;
@@ -988,6 +1001,18 @@ SqliteRouterStore::ListOpenDeliveriesTo(absl::string_view recipient_id,
   absl::MutexLock lock(&read_mu_);
   Use list(read_stmts_->open_to);
   list->Bind(1, recipient_id).Bind(2, static_cast<int64_t>(limit));
+  return ReadOpenDeliveries(*list);
+}
+
+absl::StatusOr<std::vector<OpenDelivery>>
+SqliteRouterStore::ListOpenDeliveriesFrom(absl::string_view sender_id,
+                                          uint64_t after_delivery_id,
+                                          size_t limit) {
+  absl::MutexLock lock(&read_mu_);
+  Use list(read_stmts_->open_from);
+  list->Bind(1, sender_id)
+      .Bind(2, static_cast<int64_t>(after_delivery_id))
+      .Bind(3, static_cast<int64_t>(limit));
   return ReadOpenDeliveries(*list);
 }
 

@@ -86,6 +86,9 @@ class SqliteRouterStore final : public RouterStore {
                                                         size_t limit) override;
   absl::StatusOr<std::vector<OpenDelivery>> ListOpenDeliveriesTo(
       absl::string_view recipient_id, size_t limit) override;
+  absl::StatusOr<std::vector<OpenDelivery>> ListOpenDeliveriesFrom(
+      absl::string_view sender_id, uint64_t after_delivery_id,
+      size_t limit) override;
   absl::StatusOr<std::vector<CiphertextRef>> ListDeletableCiphertext(
       absl::Time retention_cutoff, size_t limit) override;
   absl::Status MarkCiphertextDeleted(absl::string_view transfer_id,

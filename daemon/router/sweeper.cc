@@ -1,11 +1,14 @@
 #include "router/sweeper.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "crypto/identity.h"
+#include "router/recall_hold.h"
 #include "spdlog/spdlog.h"
 
 namespace handover::router {
@@ -23,6 +26,7 @@ absl::StatusOr<SweepCounts> Sweeper::RunOnce() {
   released_ = 0;
   ASSIGN_OR_RETURN(counts.expired, EndExpired());
   ASSIGN_OR_RETURN(counts.revoked, EndRevoked());
+  ASSIGN_OR_RETURN(counts.held, HoldCompromised());
   ASSIGN_OR_RETURN(counts.ciphertext_deleted, DeleteCiphertext());
   counts.ciphertext_deleted += released_;
   ASSIGN_OR_RETURN(counts.withdrawals_forgotten, ForgetWithdrawals());
@@ -102,6 +106,38 @@ absl::StatusOr<int> Sweeper::EndRevoked() {
     }
   }
   return ended;
+}
+
+absl::StatusOr<int> Sweeper::HoldCompromised() {
+  int held = 0;
+  std::shared_ptr<const directory::DirectoryView> directory =
+      env_->directory->Current();
+  absl::flat_hash_set<std::string> senders;
+  for (const directory::CompromisedKey& key : directory->CompromisedKeys()) {
+    senders.insert(key.agency_id);
+  }
+  for (const std::string& sender : senders) {
+    uint64_t after = 0;
+    for (int round = 0; round < kMaxRounds; ++round) {
+      ASSIGN_OR_RETURN(
+          std::vector<OpenDelivery> open,
+          env_->store->ListOpenDeliveriesFrom(sender, after, kBatch));
+      for (const OpenDelivery& delivery : open) {
+        after = delivery.delivery_id;
+        ASSIGN_OR_RETURN(std::optional<EnvelopeRecord> envelope,
+                         env_->store->FindEnvelope(delivery.transfer_id));
+        if (!envelope.has_value()) continue;
+        std::optional<std::string> reason = HoldReason(*envelope, *directory);
+        if (!reason.has_value()) continue;
+        ASSIGN_OR_RETURN(
+            bool now,
+            HoldDelivery(*env_, *envelope, delivery.recipient_id, *reason));
+        held += now;
+      }
+      if (open.size() < kBatch) break;
+    }
+  }
+  return held;
 }
 
 void Sweeper::RecordPruned(absl::string_view transfer_id,

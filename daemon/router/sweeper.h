@@ -5,6 +5,9 @@
 //     sender;
 //   - deliveries waiting for an agency the directory now lists as revoked
 //     end likewise (RECIPIENT_REVOKED);
+//   - deliveries of envelopes signed by a key the directory marks
+//     compromised, since they were signed or received, are held
+//     (recall_hold.h), with a SENDER_KEY_COMPROMISED report to the sender;
 //   - ciphertext is deleted once no recipient can still need it, and in any
 //     case once it is older than [delivery] ciphertext_retention. Routing
 //     metadata stays;
@@ -25,6 +28,7 @@ namespace handover::router {
 struct SweepCounts {
   int expired = 0;                // deliveries ended as expired
   int revoked = 0;                // deliveries ended as recipient revoked
+  int held = 0;                   // deliveries held: sender key compromised
   int ciphertext_deleted = 0;     // envelopes whose ciphertext went
   int withdrawals_forgotten = 0;  // not-held withdrawals past retention
 };
@@ -40,6 +44,7 @@ class Sweeper {
  private:
   absl::StatusOr<int> EndExpired();
   absl::StatusOr<int> EndRevoked();
+  absl::StatusOr<int> HoldCompromised();
   absl::StatusOr<int> DeleteCiphertext();
   // PRUNED in the router's log: `transfer_id`'s ciphertext is gone.
   void RecordPruned(absl::string_view transfer_id, absl::string_view why);

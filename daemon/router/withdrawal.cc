@@ -33,6 +33,7 @@ WithdrawnCopy::Outcome WithdrawalOutcome(DeliveryState state) {
     case DeliveryState::kExpired:
     case DeliveryState::kRejected:
     case DeliveryState::kRevoked:
+    case DeliveryState::kHeld:
       return WithdrawnCopy::OUTCOME_ENDED;
     case DeliveryState::kPending:  // a withdrawal leaves none
       break;
