@@ -137,11 +137,19 @@ absl::Status DirectoryClient::Adopt(const std::string& signed_bytes) {
   RETURN_IF_ERROR(WriteFileAtomically(DirectoryPath(options_.data_dir),
                                       signed_bytes, 0644));
   RETURN_IF_ERROR(store_->RecordDirectoryVersion(fetched));
+  std::shared_ptr<const directory::DirectoryView> adopted = std::move(view);
   {
     absl::MutexLock lock(&mu_);
-    current_ = std::move(view);
+    current_ = adopted;
   }
   spdlog::info("directory version {} verified and in use", fetched);
+  if (options_.on_adopted) {
+    // Not fatal: the next adoption (at the latest the next start) retries.
+    if (absl::Status s = options_.on_adopted(*adopted); !s.ok()) {
+      spdlog::error("recall for directory version {} failed: {}", fetched,
+                    s.ToString());
+    }
+  }
   // Logged once per version: a restart that loads the saved directory (or
   // fetches the same one again) adopts nothing new.
   if (options_.events != nullptr && fetched > highest) {

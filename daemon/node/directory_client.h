@@ -11,6 +11,7 @@
 #define HANDOVER_NODE_DIRECTORY_CLIENT_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -54,6 +55,11 @@ struct DirectoryClientOptions {
   // Each new version adopted is logged here (DIRECTORY_UPDATED); and a
   // rollback refused (REJECTED). May be null.
   deliverylog::EventRecorder* events = nullptr;
+  // Called with every directory adopted (at start-up too), after it is in
+  // use: the recall of what its compromised keys signed. Must be
+  // idempotent; an error is logged and the directory stays in use. May be
+  // empty.
+  std::function<absl::Status(const directory::DirectoryView&)> on_adopted;
 };
 
 class DirectoryClient {

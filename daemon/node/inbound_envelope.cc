@@ -117,6 +117,12 @@ std::optional<std::string> InboundEnvelope::CheckHead(
     return "envelope lifetime is longer than allowed";
   }
 
+  if (std::shared_ptr<const directory::DirectoryView> directory =
+          context_.directory->Current();
+      directory != nullptr &&
+      !directory->CheckNotCompromised(h.sender_id, h.sender_key_id).ok()) {
+    return "sender key is revoked (compromised)";
+  }
   absl::StatusOr<std::vector<crypto::PublicIdentity>> keys =
       SignerKeysAt(context_, h.sender_id, absl::FromUnixSeconds(h.created_at));
   if (absl::IsPermissionDenied(keys.status())) return "sender is revoked";
@@ -248,6 +254,7 @@ absl::Status InboundEnvelope::Store(std::string* signed_receipt) {
   record.envelope_path = file_->final_path();
   record.envelope_size = file_bytes_;
   record.ciphertext_hash = h.ciphertext_hash;
+  record.sender_key_id = h.sender_key_id;
   ASSIGN_OR_RETURN(bool inserted,
                    context_.store->InsertInbox(record, *signed_receipt, now));
   // Tells the operator an earlier key is still needed (OPERATIONS.md §7).

@@ -127,6 +127,13 @@ absl::StatusOr<std::unique_ptr<NodeCore>> NodeCore::Start(
   directory_options.data_dir = core->data_dir_;
   directory_options.trust_root = std::move(trust_root);
   directory_options.events = core->events_.get();
+  core->recall_flagger_ = std::make_unique<RecallFlagger>(
+      core->store_.get(), core->events_.get(), clock, core->keys_->agency_id());
+  directory_options.on_adopted =
+      [flagger = core->recall_flagger_.get()](
+          const directory::DirectoryView& view) -> absl::Status {
+    return flagger->Apply(view).status();
+  };
   ASSIGN_OR_RETURN(
       core->directory_,
       DirectoryClient::Create(

@@ -38,6 +38,7 @@
 #include "node/inbox_pruner.h"
 #include "node/key_ring.h"
 #include "node/node_store.h"
+#include "node/recall_flagger.h"
 #include "policy/view_policy.h"
 
 namespace handover::node {
@@ -124,6 +125,8 @@ class NodeCore {
   std::unique_ptr<deliverylog::TreeHeadPublisher> head_publisher_;
   std::unique_ptr<NodeStore> store_;
   std::shared_ptr<grpc::Channel> router_channel_;
+  // Before directory_, which calls it on every adoption.
+  std::unique_ptr<RecallFlagger> recall_flagger_;
   std::unique_ptr<DirectoryClient> directory_;
   std::unique_ptr<OutboxSender> sender_;
   std::unique_ptr<NoticeSender> notice_sender_;

@@ -88,6 +88,14 @@ struct DeliveryUpdate {
   std::string report;   // serialized SignedNotice, for a router's report
 };
 
+// Why an inbox transfer is flagged for re-verification: the key that
+// signed it was compromised (docs/OPERATIONS.md §6).
+struct RecallMark {
+  absl::Time flagged_at;
+  std::string reason;  // one line, naming the key and the compromise time
+  uint64_t directory_version = 0;
+};
+
 // An envelope delivered to this agency.
 struct InboxRecord {
   std::string transfer_id;  // 16 raw bytes; unique: duplicates are dropped
@@ -103,6 +111,29 @@ struct InboxRecord {
   // Set once the node deleted the sealed envelope under its [retention]
   // setting (MarkInboxPruned); the record itself is kept.
   std::optional<absl::Time> content_pruned_at;
+  // The sender's signing key id (16 bytes), from the header; empty for a
+  // transfer stored before the node recorded it.
+  std::string sender_key_id;
+  // Set once FlagRecalled flagged it.
+  std::optional<RecallMark> recall;
+};
+
+// Which inbox transfers FlagRecalled flags: those from `sender_id` signed
+// by `sender_key_id` (or with no key id recorded) whose created_at or
+// received_at is at or after `since`.
+struct RecallRequest {
+  std::string sender_id;
+  std::string sender_key_id;  // 16 bytes
+  absl::Time since;
+  std::string reason;
+  uint64_t directory_version = 0;
+  absl::Time now;
+};
+
+// A flagged inbox transfer, for the admins' report.
+struct RecalledInbox {
+  InboxRecord record;  // recall is set
+  bool acknowledged = false;
 };
 
 struct InboxPage {
@@ -268,6 +299,17 @@ class NodeStore {
   // second call keeps the first time. NotFound for an unknown transfer.
   virtual absl::Status MarkInboxPruned(absl::string_view transfer_id,
                                        absl::Time at) = 0;
+
+  // Flags every inbox transfer `request` matches that is not flagged yet,
+  // in one transaction, and returns those it flagged now (so a second call
+  // with the same request flags and returns nothing).
+  virtual absl::StatusOr<std::vector<InboxRecord>> FlagRecalled(
+      const RecallRequest& request) = 0;
+
+  // Every flagged inbox transfer, most recently flagged first, at most
+  // `limit`.
+  virtual absl::StatusOr<std::vector<RecalledInbox>> ListRecalled(
+      size_t limit) = 0;
 
   // ---- Notices to send to the router ----
 

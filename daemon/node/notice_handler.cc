@@ -45,6 +45,8 @@ std::string ReportReason(const handover::v1::NonDeliveryReport& report) {
       return "the recipient agency was revoked";
     case handover::v1::NON_DELIVERY_REASON_WITHDRAWN:
       return "withdrawn: a later move superseded it";
+    case handover::v1::NON_DELIVERY_REASON_SENDER_KEY_COMPROMISED:
+      return "held by the router: the signing key was compromised";
     default:
       return "not delivered";
   }

@@ -136,6 +136,7 @@ absl::StatusOr<std::unique_ptr<SqliteNodeStore>> SqliteNodeStore::Open(
                    sqlite::SqliteDb::Open(path));
   RETURN_IF_ERROR(db->Exec(kSchema));
   RETURN_IF_ERROR(store_internal::MigrateForMoves(db.get()));
+  RETURN_IF_ERROR(store_internal::MigrateForRecalls(db.get()));
   return std::unique_ptr<SqliteNodeStore>(new SqliteNodeStore(std::move(db)));
 }
 

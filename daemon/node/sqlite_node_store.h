@@ -47,6 +47,10 @@ class SqliteNodeStore final : public NodeStore {
   absl::StatusOr<InboxPage> ListInbox(size_t page_size,
                                       absl::string_view page_token) override;
   absl::Status RecordInboxFetch(absl::string_view transfer_id) override;
+  absl::StatusOr<std::vector<InboxRecord>> FlagRecalled(
+      const RecallRequest& request) override;
+  absl::StatusOr<std::vector<RecalledInbox>> ListRecalled(
+      size_t limit) override;
   absl::StatusOr<std::vector<InboxRecord>> ListPrunableInbox(
       absl::Time received_before, size_t limit) override;
   absl::Status MarkInboxPruned(absl::string_view transfer_id,

@@ -16,21 +16,12 @@ namespace handover::node {
 
 using store_internal::CheckTransferId;
 using store_internal::FromMicros;
+using store_internal::kInboxColumns;
+using store_internal::kInboxFrom;
+using store_internal::ReadInbox;
 using store_internal::ToMicros;
 
-namespace {
-
-constexpr size_t kMaxInboxPageSize = 1000;
-// With kInboxFrom: an inbox row and when its content was pruned, if it was.
-constexpr absl::string_view kInboxColumns =
-    "inbox.seq, inbox.transfer_id, inbox.sender_id, inbox.created_at, "
-    "inbox.received_at, inbox.expires_at, inbox.content_type, "
-    "inbox.envelope_path, inbox.envelope_size, inbox.ciphertext_hash, "
-    "inbox.fetch_count, inbox_pruned.pruned_at";
-constexpr absl::string_view kInboxFrom =
-    " FROM inbox LEFT JOIN inbox_pruned ON inbox_pruned.transfer_id = "
-    "inbox.transfer_id ";
-constexpr absl::string_view kDirectoryVersionName = "directory_version";
+namespace store_internal {
 
 InboxRecord ReadInbox(const sqlite::Statement& row) {
   InboxRecord r;
@@ -47,8 +38,20 @@ InboxRecord ReadInbox(const sqlite::Statement& row) {
   if (!row.ColumnIsNull(11)) {
     r.content_pruned_at = FromMicros(row.ColumnInt(11));
   }
+  if (!row.ColumnIsNull(12)) r.sender_key_id = row.ColumnBlob(12);
+  if (!row.ColumnIsNull(13)) {
+    r.recall = RecallMark{FromMicros(row.ColumnInt(13)), row.ColumnText(14),
+                          static_cast<uint64_t>(row.ColumnInt(15))};
+  }
   return r;
 }
+
+}  // namespace store_internal
+
+namespace {
+
+constexpr size_t kMaxInboxPageSize = 1000;
+constexpr absl::string_view kDirectoryVersionName = "directory_version";
 
 // A page token is the sequence number of the last entry shown, in decimal:
 // the next page starts just below it. Anything else is refused.
@@ -75,9 +78,9 @@ absl::StatusOr<bool> SqliteNodeStore::InsertInbox(const InboxRecord& record,
       sqlite::Statement insert,
       db_->Prepare("INSERT INTO inbox (transfer_id, sender_id, created_at, "
                    "received_at, expires_at, content_type, envelope_path, "
-                   "envelope_size, ciphertext_hash) VALUES (?1, ?2, ?3, ?4, "
-                   "?5, ?6, ?7, ?8, ?9) ON CONFLICT (transfer_id) DO "
-                   "NOTHING"));
+                   "envelope_size, ciphertext_hash, sender_key_id) VALUES "
+                   "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT "
+                   "(transfer_id) DO NOTHING"));
   insert.BindBlob(1, record.transfer_id)
       .Bind(2, record.sender_id)
       .Bind(3, ToMicros(record.created_at))
@@ -87,6 +90,11 @@ absl::StatusOr<bool> SqliteNodeStore::InsertInbox(const InboxRecord& record,
       .Bind(7, record.envelope_path)
       .Bind(8, static_cast<int64_t>(record.envelope_size))
       .BindBlob(9, record.ciphertext_hash);
+  if (record.sender_key_id.empty()) {
+    insert.BindNull(10);
+  } else {
+    insert.BindBlob(10, record.sender_key_id);
+  }
   RETURN_IF_ERROR(insert.Run());
   if (db_->Changes() == 0) return false;  // already held: nothing changes
   if (!receipt.empty()) RETURN_IF_ERROR(EnqueueNoticeLocked(receipt, now));

@@ -83,6 +83,10 @@ absl::StatusOr<bool> HasColumn(sqlite::SqliteDb* db, absl::string_view table,
   }
 }
 
+}  // namespace
+
+namespace store_internal {
+
 absl::Status AddColumnIfMissing(sqlite::SqliteDb* db, absl::string_view table,
                                 absl::string_view column,
                                 absl::string_view definition) {
@@ -91,10 +95,6 @@ absl::Status AddColumnIfMissing(sqlite::SqliteDb* db, absl::string_view table,
   return db->Exec(absl::StrCat("ALTER TABLE ", table, " ADD COLUMN ", column,
                                " ", definition));
 }
-
-}  // namespace
-
-namespace store_internal {
 
 absl::Status MigrateForMoves(sqlite::SqliteDb* db) {
   RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));

@@ -224,6 +224,14 @@ TEST_F(SecurityTest, EveryRoleIsDeniedEveryCallOutsideIt) {
       {"ProveLog", [](NodeClient& c) { return ProveLog(c, 0, 0).status(); }},
       {"VerifyLog", [](NodeClient& c) { return VerifyLog(c).status(); }},
       {"ExportLog", [](NodeClient& c) { return ExportLog(c).status(); }},
+      // The recall report (docs/OPERATIONS.md section 6): admins only.
+      {"ListRecalledTransfers",
+       [](NodeClient& c) {
+         v1::ListRecalledTransfersResponse response;
+         std::unique_ptr<grpc::ClientContext> context = c.NewContext();
+         return FromGrpc(c.stub().ListRecalledTransfers(
+             context.get(), v1::ListRecalledTransfersRequest(), &response));
+       }},
   };
   const std::map<std::string, std::set<std::string>> allowed = {
       {"SubmitTransfer", {"submitter"}},
@@ -237,6 +245,7 @@ TEST_F(SecurityTest, EveryRoleIsDeniedEveryCallOutsideIt) {
       {"ProveLog", {"admin"}},
       {"VerifyLog", {"admin"}},
       {"ExportLog", {"admin"}},
+      {"ListRecalledTransfers", {"admin"}},
   };
 
   struct Caller {

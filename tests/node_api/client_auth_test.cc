@@ -125,7 +125,7 @@ TEST(ClientAuthTest, RoleMatrixForEveryRpc) {
       NodeRpc::kListLog,        NodeRpc::kShowTransferLog,
       NodeRpc::kGetTreeHead,    NodeRpc::kProveLog,
       NodeRpc::kVerifyLog,      NodeRpc::kExportLog,
-      NodeRpc::kReconcileLog};
+      NodeRpc::kReconcileLog,   NodeRpc::kListRecalledTransfers};
   const ClientRole roles[] = {ClientRole::kSubmitter, ClientRole::kReceiver,
                               ClientRole::kAlertOperator, ClientRole::kAdmin};
   auto expected = [](NodeRpc rpc, ClientRole role) {
@@ -151,6 +151,7 @@ TEST(ClientAuthTest, RoleMatrixForEveryRpc) {
       case NodeRpc::kVerifyLog:
       case NodeRpc::kExportLog:
       case NodeRpc::kReconcileLog:
+      case NodeRpc::kListRecalledTransfers:
         return role == ClientRole::kAdmin;
     }
     return false;

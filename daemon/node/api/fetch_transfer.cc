@@ -14,6 +14,7 @@
 #include "crypto/opener.h"
 #include "crypto/sealer.h"
 #include "crypto/secret_bytes.h"
+#include "node/api/queries.h"
 #include "node/api/transfer_id_hex.h"
 #include "node/inbox_opening.h"
 #include "spdlog/spdlog.h"
@@ -111,6 +112,9 @@ class FetchWriter final : public casefile::PartHandler {
     header->mutable_created_at()->set_seconds(
         absl::ToUnixSeconds(record_.created_at));
     header->set_plaintext_size(plaintext_size_);
+    if (record_.recall.has_value()) {
+      *header->mutable_recall() = ToRecallFlag(*record_.recall);
+    }
     for (const handover::v1::Attachment& a : bundle->attachments()) {
       handover::v1::FetchedAttachment* f = header->add_attachments();
       f->set_name(a.name());

@@ -35,6 +35,7 @@ std::vector<ClientRole> AllowedRoles(NodeRpc rpc) {
     case NodeRpc::kVerifyLog:
     case NodeRpc::kExportLog:
     case NodeRpc::kReconcileLog:
+    case NodeRpc::kListRecalledTransfers:
       return {ClientRole::kAdmin};
   }
   return {};
@@ -78,6 +79,8 @@ absl::string_view NodeRpcName(NodeRpc rpc) {
       return "ExportLog";
     case NodeRpc::kReconcileLog:
       return "ReconcileLog";
+    case NodeRpc::kListRecalledTransfers:
+      return "ListRecalledTransfers";
   }
   return "unknown";
 }

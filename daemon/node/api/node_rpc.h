@@ -28,6 +28,7 @@ enum class NodeRpc {
   kVerifyLog,
   kExportLog,
   kReconcileLog,
+  kListRecalledTransfers,
 };
 
 // The method name as in the proto, e.g. "SubmitTransfer".

@@ -252,4 +252,14 @@ grpc::Status NodeService::ReconcileLog(
   return Reply(kRpc, caller.name, api::ReconcileLog(env_, *request), response);
 }
 
+grpc::Status NodeService::ListRecalledTransfers(
+    grpc::ServerContext* context,
+    const handover::v1::ListRecalledTransfersRequest*,
+    handover::v1::ListRecalledTransfersResponse* response) {
+  constexpr NodeRpc kRpc = NodeRpc::kListRecalledTransfers;
+  Caller caller;
+  if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
+  return Reply(kRpc, caller.name, api::ListRecalledTransfers(env_), response);
+}
+
 }  // namespace handover::node::api

@@ -93,6 +93,10 @@ class NodeService final : public handover::v1::Node::Service {
       grpc::ServerContext* context,
       const handover::v1::ReconcileLogRequest* request,
       handover::v1::ReconcileLogResponse* response) override;
+  grpc::Status ListRecalledTransfers(
+      grpc::ServerContext* context,
+      const handover::v1::ListRecalledTransfersRequest* request,
+      handover::v1::ListRecalledTransfersResponse* response) override;
 
  private:
   const NodeServiceEnv env_;

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "crypto/identity.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "node/api/acknowledgement.h"
 #include "node/api/transfer_id_hex.h"
@@ -15,6 +16,8 @@ namespace handover::node::api {
 namespace {
 
 constexpr size_t kMaxOverdueItems = 1000;
+// A recall flags what one key signed in a window: far fewer than this.
+constexpr size_t kMaxRecalledListed = 10000;
 
 void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
   const int64_t nanos = absl::ToUnixNanos(t);
@@ -48,7 +51,39 @@ handover::v1::InboxEntry ToInboxEntry(const InboxRecord& record) {
   entry.set_content_type(record.content_type);
   entry.set_envelope_size(record.envelope_size);
   entry.set_fetch_count(record.fetch_count);
+  if (record.recall.has_value()) {
+    *entry.mutable_recall() = ToRecallFlag(*record.recall);
+  }
   return entry;
+}
+
+handover::v1::RecallFlag ToRecallFlag(const RecallMark& mark) {
+  handover::v1::RecallFlag flag;
+  SetTime(mark.flagged_at, flag.mutable_flagged_at());
+  flag.set_reason(mark.reason);
+  flag.set_directory_version(mark.directory_version);
+  return flag;
+}
+
+absl::StatusOr<handover::v1::ListRecalledTransfersResponse>
+ListRecalledTransfers(const NodeServiceEnv& env) {
+  ASSIGN_OR_RETURN(std::vector<RecalledInbox> recalled,
+                   env.store->ListRecalled(kMaxRecalledListed));
+  handover::v1::ListRecalledTransfersResponse out;
+  for (const RecalledInbox& r : recalled) {
+    handover::v1::RecalledTransfer* t = out.add_transfers();
+    t->set_transfer_id(TransferIdToHex(r.record.transfer_id));
+    t->set_sender_id(r.record.sender_id);
+    t->set_signing_key_id(crypto::ToHex(r.record.sender_key_id));
+    SetTime(r.record.created_at, t->mutable_signed_at());
+    SetTime(r.record.received_at, t->mutable_accepted_at());
+    t->set_fetch_count(r.record.fetch_count);
+    t->set_acknowledged(r.acknowledged);
+    if (r.record.recall.has_value()) {
+      *t->mutable_recall() = ToRecallFlag(*r.record.recall);
+    }
+  }
+  return out;
 }
 
 absl::StatusOr<handover::v1::TransferStatusResponse> ToTransferStatus(

@@ -44,7 +44,13 @@ absl::StatusOr<handover::v1::TransferStatusResponse> TransferStatus(
 absl::StatusOr<handover::v1::NodeInfo> GetNodeInfo(const NodeServiceEnv& env,
                                                    absl::string_view version);
 
+// Role admin: every inbox transfer flagged for re-verification (a recall),
+// most recently flagged first.
+absl::StatusOr<handover::v1::ListRecalledTransfersResponse>
+ListRecalledTransfers(const NodeServiceEnv& env);
+
 handover::v1::InboxEntry ToInboxEntry(const InboxRecord& record);
+handover::v1::RecallFlag ToRecallFlag(const RecallMark& mark);
 // DATA_LOSS if a stored notice does not parse.
 absl::StatusOr<handover::v1::TransferStatusResponse> ToTransferStatus(
     const TransferRecord& record, const std::optional<TransferMoveInfo>& move,
