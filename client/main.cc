@@ -21,6 +21,7 @@
 #include "commands/move.h"
 #include "commands/open.h"
 #include "commands/overdue.h"
+#include "commands/recalls.h"
 #include "commands/seal.h"
 #include "commands/status.h"
 #include "commands/submit.h"
@@ -127,7 +128,8 @@ int Main(int argc, char** argv) {
       AddAckCommand(&app),       AddStatusCommand(&app),
       AddOverdueCommand(&app),   AddAlertsCommand(&app),
       AddInfoCommand(&app),      AddVersionCommand(&app),
-      AddDirectoryCommand(&app), AddLogCommand(&app)};
+      AddDirectoryCommand(&app), AddLogCommand(&app),
+      AddRecallsCommand(&app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

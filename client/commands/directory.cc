@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "cli_output.h"
+#include "commands/directory_revoke.h"
 #include "common/file_util.h"
 #include "common/status_macros.h"
 #include "crypto/identity.h"
@@ -278,7 +279,8 @@ Subcommand AddShow(CLI::App* group, DirectoryOptions* o) {
 Command AddDirectoryCommand(CLI::App* parent) {
   CLI::App* group = parent->add_subcommand(
       "directory",
-      "Signs, verifies and shows the agency directory. The directory lists "
+      "Signs, verifies and shows the agency directory, and marks an "
+      "agency's keys compromised (revoke). The directory lists "
       "every agency with its kind, areas, keys, TLS certificate fingerprint "
       "and status, signed by the offline directory-authority key; nodes "
       "trust only a directory that verifies against that key.");
@@ -293,7 +295,9 @@ Command AddDirectoryCommand(CLI::App* parent) {
   const std::vector<Subcommand> subs = {AddSign(group, options.get()),
                                         AddVerify(group, options.get()),
                                         AddShow(group, options.get())};
-  return {group, [group, subs, options]() -> absl::Status {
+  const Command revoke = AddDirectoryRevokeCommand(group);
+  return {group, [group, subs, options, revoke]() -> absl::Status {
+            if (revoke.app->parsed()) return revoke.run();
             for (const Subcommand& sub : subs) {
               if (!sub.app->parsed()) continue;
               return sub.run(*options);

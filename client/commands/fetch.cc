@@ -32,6 +32,12 @@ Report FetchReport(const v1::FetchHeader& header, const FetchWriter& writer,
   r.Row("fetched", header.transfer_id());
   r.Row("from", header.sender_id());
   r.Row("created", FormatUtc(header.created_at().seconds()));
+  if (header.has_recall()) {
+    // Kept, but not to be relied on until re-verified with the sender.
+    r.Row("WARNING", absl::StrCat("recalled: ", header.recall().reason(),
+                                  "; re-verify with the sender before "
+                                  "relying on it (handover recalls)"));
+  }
   r.Row("node", node.address());
   r.Row("bundle", writer.bundle_path());
   Json attachments = Json::array();
@@ -51,6 +57,12 @@ Report FetchReport(const v1::FetchHeader& header, const FetchWriter& writer,
   r.json["out"] = writer.out_dir();
   r.json["bundle_file"] = writer.bundle_path();
   r.json["attachments"] = std::move(attachments);
+  if (header.has_recall()) {
+    r.json["recall"] =
+        Json{{"flagged_at", FormatUtc(header.recall().flagged_at().seconds())},
+             {"reason", header.recall().reason()},
+             {"directory_version", header.recall().directory_version()}};
+  }
   return r;
 }
 

@@ -42,14 +42,21 @@ std::string ShortSize(uint64_t bytes) {
 }
 
 Json EntryJson(const v1::InboxEntry& e) {
-  return Json{{"transfer_id", e.transfer_id()},
-              {"sender_id", e.sender_id()},
-              {"created_at", FormatUtc(e.created_at().seconds())},
-              {"received_at", FormatUtc(e.received_at().seconds())},
-              {"expires_at", FormatUtc(e.expires_at().seconds())},
-              {"content_type", e.content_type()},
-              {"envelope_bytes", e.envelope_size()},
-              {"fetch_count", e.fetch_count()}};
+  return Json{
+      {"transfer_id", e.transfer_id()},
+      {"sender_id", e.sender_id()},
+      {"created_at", FormatUtc(e.created_at().seconds())},
+      {"received_at", FormatUtc(e.received_at().seconds())},
+      {"expires_at", FormatUtc(e.expires_at().seconds())},
+      {"content_type", e.content_type()},
+      {"envelope_bytes", e.envelope_size()},
+      {"fetch_count", e.fetch_count()},
+      {"recall",
+       e.has_recall()
+           ? Json{{"flagged_at", FormatUtc(e.recall().flagged_at().seconds())},
+                  {"reason", e.recall().reason()},
+                  {"directory_version", e.recall().directory_version()}}
+           : Json(nullptr)}};
 }
 
 void PrintTable(const std::vector<v1::InboxEntry>& entries,
@@ -58,12 +65,22 @@ void PrintTable(const std::vector<v1::InboxEntry>& entries,
     std::cout << "the inbox is empty\n";
   } else {
     std::vector<std::vector<std::string>> rows = {
-        {"TRANSFER ID", "FROM", "RECEIVED", "EXPIRES", "SIZE", "FETCHED"}};
+        {"TRANSFER ID", "FROM", "RECEIVED", "EXPIRES", "SIZE", "FETCHED",
+         "RECALL"}};
+    int recalled = 0;
     for (const v1::InboxEntry& e : entries) {
+      recalled += e.has_recall();
       rows.push_back(
           {e.transfer_id(), e.sender_id(), FormatUtc(e.received_at().seconds()),
            FormatUtc(e.expires_at().seconds()), ShortSize(e.envelope_size()),
-           absl::StrCat(e.fetch_count())});
+           absl::StrCat(e.fetch_count()), e.has_recall() ? "RECALLED" : "-"});
+    }
+    if (recalled > 0) {
+      // Before the table, so a long listing cannot scroll it away.
+      std::cout << "WARNING: " << recalled
+                << (recalled == 1 ? " transfer was" : " transfers were")
+                << " signed by a compromised key; re-verify before relying "
+                   "on them (handover recalls)\n";
     }
     std::vector<size_t> width(rows[0].size(), 0);
     for (const auto& row : rows) {

@@ -679,5 +679,82 @@ TEST_F(CliNodeTest, AClientKeyReadableByOthersIsRefused) {
   ExpectOneErrorLine(r, 1, "handover inbox: open.key has mode 0644");
 }
 
+// ---- recalls --------------------------------------------------------------
+
+v1::ListRecalledTransfersResponse OneRecall() {
+  v1::ListRecalledTransfersResponse r;
+  v1::RecalledTransfer* t = r.add_transfers();
+  t->set_transfer_id("11111111111111111111111111111111");
+  t->set_sender_id("stockport-cs");
+  t->set_signing_key_id("0123456789abcdef0123456789abcdef");
+  t->mutable_signed_at()->set_seconds(1780000000);
+  t->mutable_accepted_at()->set_seconds(1780000060);
+  t->set_fetch_count(2);
+  t->set_acknowledged(false);
+  t->mutable_recall()->mutable_flagged_at()->set_seconds(1780000120);
+  t->mutable_recall()->set_reason(
+      "signing key 0123456789abcdef0123456789abcdef compromised since "
+      "2026-05-28T20:00:00Z, (directory version 8)");
+  t->mutable_recall()->set_directory_version(8);
+  return r;
+}
+
+TEST_F(CliNodeTest, RecallsListsWhatToReverifyAsATable) {
+  node_.service().SetRecallsAnswer(OneRecall());
+  CommandResult r = Run({"recalls"}, ByToken());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("TRANSFER"));
+  EXPECT_THAT(r.out, HasSubstr("11111111111111111111111111111111  "
+                               "stockport-cs  "
+                               "0123456789abcdef0123456789abcdef  "
+                               "2026-05-28T20:26:40Z  2026-05-28T20:27:40Z  "
+                               "yes      no            2026-05-28T20:28:40Z"));
+}
+
+TEST_F(CliNodeTest, RecallsAsCsvQuotesTheReason) {
+  node_.service().SetRecallsAnswer(OneRecall());
+  CommandResult r = Run({"recalls", "--format", "csv"}, ByToken());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "transfer_id,sender_id,signing_key_id,signed_at,accepted_at,"
+            "fetched,acknowledged,flagged_at,reason\n"
+            "11111111111111111111111111111111,stockport-cs,"
+            "0123456789abcdef0123456789abcdef,2026-05-28T20:26:40Z,"
+            "2026-05-28T20:27:40Z,yes,no,2026-05-28T20:28:40Z,"
+            "\"signing key 0123456789abcdef0123456789abcdef compromised since "
+            "2026-05-28T20:00:00Z, (directory version 8)\"\n");
+}
+
+TEST_F(CliNodeTest, RecallsAsJsonAndWhenThereAreNone) {
+  node_.service().SetRecallsAnswer(OneRecall());
+  CommandResult j = Run({"recalls", "--format", "json"}, ByToken());
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  nlohmann::json parsed = nlohmann::json::parse(j.out);
+  ASSERT_EQ(parsed["transfers"].size(), 1u);
+  EXPECT_EQ(parsed["transfers"][0]["directory_version"], 8);
+  EXPECT_EQ(parsed["transfers"][0]["acknowledged"], false);
+  node_.service().SetRecallsAnswer({});
+  CommandResult none = Run({"recalls"}, ByToken());
+  ASSERT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_EQ(none.out, "nothing recalled\n");
+  CommandResult bad = Run({"recalls", "--format", "xml"}, ByToken());
+  EXPECT_EQ(bad.exit_code, 2);
+}
+
+TEST_F(CliNodeTest, InboxWarnsAboutRecalledTransfers) {
+  v1::ListInboxResponse page;
+  *page.add_entries() =
+      Entry("11111111111111111111111111111111", "stockport-cs");
+  *page.add_entries() =
+      Entry("22222222222222222222222222222222", "stockport-health");
+  page.mutable_entries(0)->mutable_recall()->set_reason("signing key x");
+  node_.service().SetInboxPages({page});
+  CommandResult r = Run({"inbox"}, ByToken());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("WARNING: 1 transfer was signed by a "
+                               "compromised key"));
+  EXPECT_THAT(r.out, HasSubstr("RECALLED"));
+}
+
 }  // namespace
 }  // namespace handover::testing

@@ -46,7 +46,8 @@ INSTANTIATE_TEST_SUITE_P(
     EveryCommand, CliHelpTest,
     ::testing::Values("", "keygen", "seal", "open", "inspect", "version",
                       "submit", "inbox", "fetch", "status", "info", "move",
-                      "ack", "overdue", "alerts", "alerts watch", "alerts ack"),
+                      "ack", "overdue", "alerts", "alerts watch", "alerts ack",
+                      "recalls", "directory revoke"),
     [](const auto& info) {
       std::string name = info.param.empty() ? std::string("top") : info.param;
       for (char& c : name) {

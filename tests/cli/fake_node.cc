@@ -123,6 +123,15 @@ grpc::Status FakeNodeService::ListOverdue(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status FakeNodeService::ListRecalledTransfers(
+    grpc::ServerContext* context, const v1::ListRecalledTransfersRequest*,
+    v1::ListRecalledTransfersResponse* response) {
+  RecordCaller(*context);
+  std::lock_guard<std::mutex> lock(mu_);
+  *response = recalls_answer_;
+  return grpc::Status::OK;
+}
+
 grpc::Status FakeNodeService::ListLog(grpc::ServerContext* context,
                                       const v1::ListLogRequest* request,
                                       v1::ListLogResponse* response) {
@@ -243,6 +252,12 @@ void FakeNodeService::SetInfoAnswers(std::vector<v1::NodeInfo> answers) {
 void FakeNodeService::SetOverdueAnswer(v1::ListOverdueResponse answer) {
   std::lock_guard<std::mutex> lock(mu_);
   overdue_answer_ = std::move(answer);
+}
+
+void FakeNodeService::SetRecallsAnswer(
+    v1::ListRecalledTransfersResponse answer) {
+  std::lock_guard<std::mutex> lock(mu_);
+  recalls_answer_ = std::move(answer);
 }
 
 void FakeNodeService::SetLogError(grpc::Status status) {

@@ -61,6 +61,10 @@ class FakeNodeService final : public handover::v1::Node::Service {
       grpc::ServerContext* context,
       const handover::v1::ListOverdueRequest* request,
       handover::v1::ListOverdueResponse* response) override;
+  grpc::Status ListRecalledTransfers(
+      grpc::ServerContext* context,
+      const handover::v1::ListRecalledTransfersRequest* request,
+      handover::v1::ListRecalledTransfersResponse* response) override;
   // The delivery log. Each returns the status set by SetLogError if it is
   // not OK, else its scripted answer.
   grpc::Status ListLog(grpc::ServerContext* context,
@@ -102,6 +106,7 @@ class FakeNodeService final : public handover::v1::Node::Service {
   // The i-th GetNodeInfo call gets answers[min(i, size - 1)].
   void SetInfoAnswers(std::vector<handover::v1::NodeInfo> answers);
   void SetOverdueAnswer(handover::v1::ListOverdueResponse answer);
+  void SetRecallsAnswer(handover::v1::ListRecalledTransfersResponse answer);
 
   // Returned by every delivery log RPC instead of its answer unless OK.
   void SetLogError(grpc::Status status);
@@ -146,6 +151,7 @@ class FakeNodeService final : public handover::v1::Node::Service {
   std::vector<handover::v1::NodeInfo> info_answers_;
   int info_calls_ = 0;
   handover::v1::ListOverdueResponse overdue_answer_;
+  handover::v1::ListRecalledTransfersResponse recalls_answer_;
   grpc::Status log_error_;
   std::vector<handover::v1::ListLogResponse> log_pages_;
   std::vector<handover::v1::ListLogRequest> log_requests_;
