@@ -49,6 +49,17 @@ class NodeStoreRecallsTest : public ::testing::Test {
     request.now = kT0 + absl::Hours(5);
     return request;
   }
+  // Inbox transfer `n` as stored (an empty record if it is not there).
+  InboxRecord Get(int n) {
+    absl::StatusOr<std::optional<InboxRecord>> got =
+        store_->GetInbox(TransferId(n));
+    EXPECT_TRUE(got.ok()) << got.status();
+    if (!got.ok() || !got->has_value()) {
+      ADD_FAILURE() << "transfer " << n << " is not in the inbox";
+      return InboxRecord();
+    }
+    return **got;
+  }
   std::vector<std::string> Flag(const RecallRequest& request) {
     absl::StatusOr<std::vector<InboxRecord>> flagged =
         store_->FlagRecalled(request);
@@ -78,17 +89,14 @@ TEST_F(NodeStoreRecallsTest, FlagsWhatTheKeySignedSinceTheCompromiseOnce) {
   // Idempotent: the same directory again flags nothing new.
   EXPECT_THAT(Flag(request), IsEmpty());
 
-  ASSERT_OK_AND_ASSIGN(std::optional<InboxRecord> flagged,
-                       store_->GetInbox(TransferId(2)));
-  ASSERT_TRUE(flagged->recall.has_value());
-  EXPECT_EQ(flagged->recall->reason, request.reason);
-  EXPECT_EQ(flagged->recall->directory_version, 8u);
-  EXPECT_EQ(flagged->recall->flagged_at, request.now);
-  EXPECT_EQ(flagged->sender_key_id, kOldKey);
+  const InboxRecord flagged = Get(2);
+  ASSERT_TRUE(flagged.recall.has_value());
+  EXPECT_EQ(flagged.recall->reason, request.reason);
+  EXPECT_EQ(flagged.recall->directory_version, 8u);
+  EXPECT_EQ(flagged.recall->flagged_at, request.now);
+  EXPECT_EQ(flagged.sender_key_id, kOldKey);
   for (int clean : {1, 3, 4}) {
-    ASSERT_OK_AND_ASSIGN(std::optional<InboxRecord> r,
-                         store_->GetInbox(TransferId(clean)));
-    EXPECT_FALSE(r->recall.has_value()) << clean;
+    EXPECT_FALSE(Get(clean).recall.has_value()) << clean;
   }
 }
 
