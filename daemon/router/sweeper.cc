@@ -112,6 +112,8 @@ absl::StatusOr<int> Sweeper::HoldCompromised() {
   int held = 0;
   std::shared_ptr<const directory::DirectoryView> directory =
       env_->directory->Current();
+  if (directory->version() == held_through_version_) return 0;
+  bool complete = true;
   absl::flat_hash_set<std::string> senders;
   for (const directory::CompromisedKey& key : directory->CompromisedKeys()) {
     senders.insert(key.agency_id);
@@ -135,8 +137,10 @@ absl::StatusOr<int> Sweeper::HoldCompromised() {
         held += now;
       }
       if (open.size() < kBatch) break;
+      if (round + 1 == kMaxRounds) complete = false;  // more next pass
     }
   }
+  if (complete) held_through_version_ = directory->version();
   return held;
 }
 

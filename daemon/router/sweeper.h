@@ -19,6 +19,8 @@
 #ifndef HANDOVER_ROUTER_SWEEPER_H_
 #define HANDOVER_ROUTER_SWEEPER_H_
 
+#include <cstdint>
+
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "router/router_env.h"
@@ -57,6 +59,10 @@ class Sweeper {
   const RouterEnv* const env_;
   const absl::Duration retention_;
   int released_ = 0;  // ciphertext released by ended deliveries, this pass
+  // The directory version whose compromised keys a whole hold pass has
+  // covered: intake refuses what such a key signs and the mailbox checks
+  // before each push, so one pass per directory version is enough.
+  uint64_t held_through_version_ = 0;
 };
 
 }  // namespace handover::router
