@@ -531,6 +531,11 @@ absl::StatusOr<std::string> BundleToJson(const CaseBundle& bundle) {
   return json;
 }
 
+absl::Status CheckNoUnknownBundleFields(const CaseBundle& bundle) {
+  std::string path;
+  return CheckNoUnknownFields(bundle, &path);
+}
+
 absl::StatusOr<CaseBundle> ParseBundleBinary(absl::string_view bytes) {
   if (bytes.size() > kMaxBundleBinaryBytes) {
     return absl::ResourceExhaustedError(absl::StrCat("bundle is ", bytes.size(),

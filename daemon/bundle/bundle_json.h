@@ -75,6 +75,11 @@ absl::StatusOr<std::string> BundleToJson(
 absl::StatusOr<handover::v1::CaseBundle> ParseBundleBinary(
     absl::string_view bytes);
 
+// InvalidArgument, naming the first field path and number, if `bundle` (at
+// any depth) carries fields this schema does not know, as a bundle parsed
+// from protobuf binary, e.g. one received in a gRPC request, may.
+absl::Status CheckNoUnknownBundleFields(const handover::v1::CaseBundle& bundle);
+
 }  // namespace handover::bundle
 
 #endif  // HANDOVER_BUNDLE_BUNDLE_JSON_H_

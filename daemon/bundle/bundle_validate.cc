@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "bundle/attachment_name.h"
+#include "bundle/bundle_json.h"
 #include "bundle/postcode.h"
 
 namespace handover::bundle {
@@ -637,6 +638,12 @@ bool IsValidPostcodeDistrict(absl::string_view d) {
 }
 
 absl::Status ValidateBundle(const v1::CaseBundle& bundle) {
+  // A field the schema lacks would be refused by every recipient's strict
+  // reader (ParseBundleBinary): refuse it before anything is sealed.
+  if (absl::Status s = CheckNoUnknownBundleFields(bundle); !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bundle is invalid: ", s.message()));
+  }
   Problems p;
   CheckAllFields(p, bundle, "");
   CheckMetadata(p, bundle);

@@ -89,6 +89,25 @@ absl::Status CheckSignature(const crypto::EnvelopeHead& head,
                    " valid at the envelope's created_at"));
 }
 
+// The key an envelope is sealed to must be one the directory lists for
+// that recipient at created_at: one sealed to another agency's key (or a
+// made-up one) and addressed to this one could never be opened there, so it
+// is refused here rather than stored, pushed and rejected by the recipient.
+absl::Status CheckRecipientKey(const crypto::EnvelopeHeader& h,
+                               const crypto::RecipientEntry& r,
+                               const directory::DirectoryView& directory) {
+  absl::StatusOr<std::vector<crypto::PublicIdentity>> keys =
+      directory.SigningKeysAt(r.agency_id, absl::FromUnixSeconds(h.created_at));
+  if (keys.ok()) {
+    for (const crypto::PublicIdentity& key : *keys) {
+      if (key.box_key_id() == r.box_key_id) return absl::OkStatus();
+    }
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "recipient key ", crypto::ToHex(r.box_key_id), " is not a key of ",
+      r.agency_id, " valid at the envelope's created_at"));
+}
+
 absl::Status CheckRecipients(const crypto::EnvelopeHeader& h,
                              const directory::DirectoryView& directory,
                              const std::string& router_id) {
@@ -106,6 +125,7 @@ absl::Status CheckRecipients(const crypto::EnvelopeHeader& h,
       return absl::PermissionDeniedError(
           absl::StrCat("recipient agency ", r.agency_id, " is revoked"));
     }
+    RETURN_IF_ERROR(CheckRecipientKey(h, r, directory));
   }
   return absl::OkStatus();
 }
