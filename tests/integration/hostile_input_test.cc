@@ -7,8 +7,8 @@
 // directories and delivery logs is the same after the attempt, except the
 // one REJECTED entry the router logs for a refused upload.
 //
-// The role x RPC matrix, the flood over the rate limit and the slowloris
-// streams are in hostile_flood_test.cc; the catalogue's markdown is written
+// The role x RPC matrix and the flood over the rate limit are in
+// hostile_flood_test.cc; the catalogue's markdown is written
 // by HostileCatalogue.DescribesEveryRow (hostile/catalogue.h).
 #include <sys/stat.h>
 

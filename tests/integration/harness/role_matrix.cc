@@ -118,6 +118,14 @@ std::vector<NodeRpcCase> Build() {
          return Unary<v1::ReconcileLogResponse>(
              c, &v1::Node::Stub::ReconcileLog, v1::ReconcileLogRequest());
        }},
+      // The recall report (docs/OPERATIONS.md section 6).
+      {"ListRecalledTransfers",
+       {R::kAdmin},
+       [](NodeClient& c, const MatrixInputs&) {
+         return Unary<v1::ListRecalledTransfersResponse>(
+             c, &v1::Node::Stub::ListRecalledTransfers,
+             v1::ListRecalledTransfersRequest());
+       }},
   };
 }
 

@@ -86,8 +86,8 @@ std::string CatalogueMarkdown(const std::vector<HostileCase>& rows,
       "but for the one REJECTED entry the router logs when it refuses an "
       "upload. It also checks both daemons still answer.\n\n",
       rows.size(), " inputs in the catalogue, ", matrix_denials,
-      " role denials in the matrix, plus the flood and slowloris cases: ",
-      rows.size() + matrix_denials + 2, " hostile inputs in all.\n\n",
+      " role denials in the matrix, plus the flood: ",
+      rows.size() + matrix_denials + 1, " hostile inputs in all.\n\n",
       "| # | input | delivered how | expected | what proves nothing was "
       "stored |\n|---|---|---|---|---|\n");
   int n = 0;
@@ -109,21 +109,14 @@ std::string CatalogueMarkdown(const std::vector<HostileCase>& rows,
   for (const std::string& line : matrix_rows) absl::StrAppend(&md, line, "\n");
   absl::StrAppend(
       &md,
-      "\n### Flood and slowloris\n\n"
+      "\n### Flood\n\n"
       "| input | delivered how | expected | what proves nothing was stored |\n"
       "|---|---|---|---|\n"
       "| submissions over `[limits] submissions_per_minute_per_client` | "
       "SubmitTransfer as one submitter, limit 3 | the 4th and later: "
       "RESOURCE_EXHAUSTED `… 3 submissions a minute; retry in N s`; another "
       "client is still served | the outbox holds exactly the 3 within the "
-      "limit and the other client's |\n"
-      "| a client holding streams open (uploads that never finish, a submit "
-      "trickling one byte at a time, idle alert watches) | node local API "
-      "and router upload, one identity | streams over `max_open_streams_"
-      "per_client` (node) or `max_open_uploads_per_agency` (router): "
-      "RESOURCE_EXHAUSTED `… open streams …`; a legitimate client is served "
-      "meanwhile | when the client goes away, no outbox temporary or spool "
-      "file is left and no row was stored |\n");
+      "limit and the other client's |\n");
   return md;
 }
 
