@@ -88,7 +88,7 @@ TEST(HostileCatalogue, DescribesEveryRow) {
                                        absl::StrJoin(allowed, ", "), " | ",
                                        absl::StrJoin(denied, ", "), " |"));
   }
-  EXPECT_EQ(NodeRpcMatrix().size(), 17u) << "every RPC of handover.v1.Node";
+  EXPECT_EQ(NodeRpcMatrix().size(), 18u) << "every RPC of handover.v1.Node";
   const std::string markdown = CatalogueMarkdown(rows, matrix_rows, denials);
   if (const char* out = std::getenv("HANDOVER_HOSTILE_CATALOGUE")) {
     std::ofstream file(out);
