@@ -1,8 +1,9 @@
-// Fuzzes signed-notice verification (delivery receipts and non-delivery
-// reports arrive from other agencies and the router): the bounded parse of
-// a SignedNotice, the unverified peek used to find the signer, and
-// verification against a fixed key (the test-vector sender, which signed
-// the seed in corpus/notice/).
+// Fuzzes signed-notice verification (delivery receipts, acknowledgements
+// and non-delivery reports arrive from other agencies and the router): the
+// bounded parse of a SignedNotice, the unverified peek used to find the
+// signer, and verification against a fixed key (the test-vector sender,
+// which signed the seeds in corpus/notice/; fuzz_make_seeds made the
+// acknowledgement ones). A receipt's log proof is fuzz_receipt_proof's part.
 #include <cstddef>
 #include <cstdint>
 
@@ -35,6 +36,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Whatever verifies must name the signer whose key verified it.
   if (verified.ok() && verified->signer_id() != SignerKey().agency_id) {
     __builtin_trap();
+  }
+  // A verified acknowledgement has what the sender's node records from it
+  // without further checks: the hash it names and a printable operator id.
+  if (verified.ok() && verified->has_acknowledgement()) {
+    const handover::v1::Acknowledgement& ack = verified->acknowledgement();
+    if (ack.ciphertext_hash().size() != 32 || ack.operator_id().empty() ||
+        ack.operator_id().size() > 64 || !ack.has_acknowledged_at()) {
+      __builtin_trap();
+    }
+    for (char c : ack.operator_id()) {
+      if (c < 0x20 || c > 0x7e) __builtin_trap();
+    }
   }
   return 0;
 }
