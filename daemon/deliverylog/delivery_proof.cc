@@ -42,6 +42,12 @@ absl::StatusOr<std::string> VerifyDeliveryProof(
         "the receipt's log entry is not this copy's delivery");
   }
   if (head.log_id() != recipient) {
+    // The id is not checked yet and the node logs this message: name it
+    // only if it is an agency id, so it cannot break or forge a log line.
+    if (!crypto::ValidateAgencyId(head.log_id()).ok()) {
+      return absl::UnauthenticatedError(
+          "the receipt's tree head names a malformed log id");
+    }
     return absl::UnauthenticatedError(
         absl::StrCat("the receipt's tree head is ", head.log_id(),
                      "'s, not the recipient's"));

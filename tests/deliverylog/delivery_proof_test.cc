@@ -213,6 +213,20 @@ TEST_F(DeliveryProofTest, AHeadNamingAnotherLogIsRefused) {
   EXPECT_TRUE(absl::IsUnauthenticated(verified.status())) << verified.status();
 }
 
+TEST_F(DeliveryProofTest, AHeadNamingAMalformedLogIsRefusedInOneLine) {
+  // Found by fuzz_receipt_proof: the node logs this message, so a log id
+  // with a line break or control character must not reach it verbatim.
+  v1::DeliveryReceipt receipt = receipt_;
+  receipt.mutable_log_head()->set_log_id("bham-cs\n[warn] forged line\a");
+  absl::StatusOr<std::string> verified = Verify(receipt);
+  EXPECT_TRUE(absl::IsUnauthenticated(verified.status())) << verified.status();
+  for (char c : verified.status().message()) {
+    EXPECT_TRUE(c >= 0x20 && c <= 0x7e) << verified.status();
+  }
+  EXPECT_FALSE(absl::StrContains(verified.status().message(), "forged"))
+      << verified.status();
+}
+
 TEST_F(DeliveryProofTest, AGenuineHeadOfAnotherAgencysLogIsRefused) {
   // bham-cs keeps a log holding the very same entry and signs a head of it
   // with its own key; that head says nothing of stockport-cs's log.
