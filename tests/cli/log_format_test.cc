@@ -60,13 +60,14 @@ TEST(LogEventKindTest, EveryKindRoundTripsByName) {
 }
 
 TEST(LogEventKindTest, NamesAreLowerCaseWithoutThePrefix) {
-  EXPECT_THAT(LogEventKindNames(),
-              ElementsAre("submitted", "sealed", "queued", "sent_to_router",
-                          "accepted_by_router", "forwarded", "delivered",
-                          "receipt_verified", "alert_raised",
-                          "alert_acknowledged", "alert_escalated", "superseded",
-                          "failed", "expired", "rejected", "directory_updated",
-                          "key_rotated", "pruned", "acknowledgement_verified"));
+  EXPECT_THAT(
+      LogEventKindNames(),
+      ElementsAre("submitted", "sealed", "queued", "sent_to_router",
+                  "accepted_by_router", "forwarded", "delivered",
+                  "receipt_verified", "alert_raised", "alert_acknowledged",
+                  "alert_escalated", "superseded", "failed", "expired",
+                  "rejected", "directory_updated", "key_rotated", "pruned",
+                  "acknowledgement_verified", "held", "recalled"));
 }
 
 TEST(LogEventKindTest, UnknownNamesAndValues) {
