@@ -1,6 +1,5 @@
 #include "commands/recalls.h"
 
-#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -12,6 +11,7 @@
 #include "common/status_macros.h"
 #include "handover/v1/node.grpc.pb.h"
 #include "interrupt.h"
+#include "log_format.h"
 #include "node_connection.h"
 #include "rpc_error.h"
 
@@ -53,32 +53,7 @@ void PrintTable(const v1::ListRecalledTransfersResponse& response) {
   for (const v1::RecalledTransfer& t : response.transfers()) {
     rows.push_back(Row(t));
   }
-  std::vector<size_t> width(rows[0].size(), 0);
-  for (const auto& row : rows) {
-    for (size_t i = 0; i < row.size(); ++i) {
-      width[i] = std::max(width[i], row[i].size());
-    }
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    for (size_t i = 0; i < row.size(); ++i) {
-      absl::StrAppend(&out, row[i]);
-      if (i + 1 < row.size()) out.append(width[i] + 2 - row[i].size(), ' ');
-    }
-    out += "\n";
-  }
-  std::cout << out;
-}
-
-// RFC 4180: a field with a comma, quote or line break is quoted.
-std::string CsvField(const std::string& field) {
-  if (field.find_first_of(",\"\r\n") == std::string::npos) return field;
-  std::string quoted = "\"";
-  for (char c : field) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
+  std::cout << FormatTable(rows);
 }
 
 void PrintCsv(const v1::ListRecalledTransfersResponse& response) {
