@@ -65,10 +65,12 @@ struct RouterLinkSettings {
 // [limits]. A config may lower the format's own ceilings (docs/FORMAT.md
 // §9) on bundle size and attachments, never raise them.
 struct NodeLimits {
-  uint64_t max_envelope_bytes = uint64_t{2} << 30;      // 2GiB; 1KiB to 1TiB
-  uint64_t max_bundle_json_bytes = uint64_t{16} << 20;  // 16MiB; 1 to 16MiB
-  int64_t max_attachments = 1024;                       // 0 to 1024
-  int64_t submissions_per_minute_per_client = 600;      // 1 to 1000000
+  uint64_t max_envelope_bytes = uint64_t{2} << 30;         // 2GiB; 1KiB to 1TiB
+  uint64_t max_bundle_json_bytes = uint64_t{16} << 20;     // 16MiB; 1 to 16MiB
+  int64_t max_attachments = 1024;                          // 0 to 1024
+  int64_t submissions_per_minute_per_client = 600;         // 1 to 1000000
+  int64_t max_open_streams_per_client = 16;                // 1 to 10000
+  absl::Duration stream_stall_timeout = absl::Minutes(2);  // 1s to 1h
 };
 
 // One [[clients]] entry. Exactly one of cert_sha256 and token_sha256 is set,

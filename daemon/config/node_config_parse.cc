@@ -57,6 +57,11 @@ void ReadNodeLimitsTable(TableReader& root, NodeLimits* limits) {
   table->Integer("submissions_per_minute_per_client", Need::kOptional, 1,
                  kMaxSubmissionsPerMinute,
                  &limits->submissions_per_minute_per_client);
+  table->Integer("max_open_streams_per_client", Need::kOptional, 1,
+                 kMaxOpenStreamsPerClient,
+                 &limits->max_open_streams_per_client);
+  ReadDurationInRange(*table, "stream_stall_timeout", kMinStreamStallTimeout,
+                      kMaxStreamStallTimeout, &limits->stream_stall_timeout);
   table->ReportUnknownKeys();
 }
 

@@ -32,7 +32,9 @@ struct RouterSettings {
 
 // [limits]
 struct RouterLimits {
-  uint64_t max_envelope_bytes = uint64_t{2} << 30;  // 2GiB
+  uint64_t max_envelope_bytes = uint64_t{2} << 30;         // 2GiB
+  int64_t max_open_streams_per_agency = 16;                // 1 to 10000
+  absl::Duration stream_stall_timeout = absl::Minutes(2);  // 1s to 1h
 };
 
 // [delivery]

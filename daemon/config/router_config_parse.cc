@@ -28,6 +28,11 @@ void ReadRouterLimitsTable(TableReader& root, RouterLimits* limits) {
   if (!table) return;
   table->ByteSize("max_envelope_bytes", Need::kOptional, kMinEnvelopeBytes,
                   kMaxEnvelopeBytes, &limits->max_envelope_bytes);
+  table->Integer("max_open_streams_per_agency", Need::kOptional, 1,
+                 kMaxOpenStreamsPerClient,
+                 &limits->max_open_streams_per_agency);
+  ReadDurationInRange(*table, "stream_stall_timeout", kMinStreamStallTimeout,
+                      kMaxStreamStallTimeout, &limits->stream_stall_timeout);
   table->ReportUnknownKeys();
 }
 

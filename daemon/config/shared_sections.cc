@@ -43,22 +43,28 @@ void ReadRetryTable(TableReader& root, RetryPolicy* retry) {
   table->ReportUnknownKeys();
 }
 
+bool ReadDurationInRange(TableReader& table, absl::string_view key,
+                         absl::Duration min, absl::Duration max,
+                         absl::Duration* out) {
+  absl::Duration value;
+  if (!table.Duration(key, Need::kOptional, &value)) return false;
+  if (value < min || value > max) {
+    table.AddValueProblem(key,
+                          absl::StrCat(FormatConfigDuration(value),
+                                       " is out of range; it must be from ",
+                                       FormatConfigDuration(min), " to ",
+                                       FormatConfigDuration(max)));
+    return false;
+  }
+  *out = value;
+  return true;
+}
+
 void ReadLogTable(TableReader& root, LogSettings* log) {
   std::optional<TableReader> table = root.Table("log", Need::kOptional);
   if (!table) return;
-  absl::Duration interval;
-  if (table->Duration("tree_head_interval", Need::kOptional, &interval)) {
-    if (interval < kMinTreeHeadInterval || interval > kMaxTreeHeadInterval) {
-      table->AddValueProblem(
-          "tree_head_interval",
-          absl::StrCat(FormatConfigDuration(interval),
-                       " is out of range; it must be from ",
-                       FormatConfigDuration(kMinTreeHeadInterval), " to ",
-                       FormatConfigDuration(kMaxTreeHeadInterval)));
-    } else {
-      log->tree_head_interval = interval;
-    }
-  }
+  ReadDurationInRange(*table, "tree_head_interval", kMinTreeHeadInterval,
+                      kMaxTreeHeadInterval, &log->tree_head_interval);
   table->ReportUnknownKeys();
 }
 
@@ -66,17 +72,9 @@ void ReadRetentionTable(TableReader& root, RetentionSettings* retention) {
   std::optional<TableReader> table = root.Table("retention", Need::kOptional);
   if (!table) return;
   absl::Duration after;
-  if (table->Duration("inbox_content_after", Need::kOptional, &after)) {
-    if (after < kMinInboxContentAfter || after > kMaxInboxContentAfter) {
-      table->AddValueProblem(
-          "inbox_content_after",
-          absl::StrCat(FormatConfigDuration(after),
-                       " is out of range; it must be from ",
-                       FormatConfigDuration(kMinInboxContentAfter), " to ",
-                       FormatConfigDuration(kMaxInboxContentAfter)));
-    } else {
-      retention->inbox_content_after = after;
-    }
+  if (ReadDurationInRange(*table, "inbox_content_after", kMinInboxContentAfter,
+                          kMaxInboxContentAfter, &after)) {
+    retention->inbox_content_after = after;
   }
   table->ReportUnknownKeys();
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "config/log_settings.h"
 #include "config/retention_settings.h"
 #include "config/retry_policy.h"
@@ -24,11 +25,21 @@ inline constexpr uint64_t kMaxEnvelopeBytes = uint64_t{1} << 40;
 inline constexpr uint64_t kMaxBundleJsonBytes = uint64_t{16} << 20;
 inline constexpr int64_t kMaxAttachments = 1024;
 inline constexpr int64_t kMaxSubmissionsPerMinute = 1'000'000;
+inline constexpr int64_t kMaxOpenStreamsPerClient = 10000;
+// [limits] stream_stall_timeout, on the node and the router.
+inline constexpr absl::Duration kMinStreamStallTimeout = absl::Seconds(1);
+inline constexpr absl::Duration kMaxStreamStallTimeout = absl::Hours(1);
 
 // Reads the agency id `key` of `table`: a string that must be a valid
 // agency id (crypto/identity.h). Left empty if missing or invalid.
 void ReadAgencyId(TableReader& table, absl::string_view key, Need need,
                   std::string* out);
+
+// Reads the optional duration `key` of `table` into `out` and returns true
+// if it is present and within [min, max]; reports the range if it is not.
+bool ReadDurationInRange(TableReader& table, absl::string_view key,
+                         absl::Duration min, absl::Duration max,
+                         absl::Duration* out);
 
 // Reads the optional [retry] table of `root` into `retry`.
 void ReadRetryTable(TableReader& root, RetryPolicy* retry);

@@ -41,6 +41,10 @@ inline constexpr uint32_t kMaxWindow = 1024;
 struct RouterEnv {
   std::string router_id;  // the router's own agency id
   uint64_t max_envelope_bytes = 0;
+  // [limits]: streams one agency may hold open, and how long one may keep
+  // the router waiting (docs/CONFIG.md).
+  int64_t max_open_streams_per_agency = 16;
+  absl::Duration stream_stall_timeout = absl::Minutes(2);
   config::RetryPolicy retry;
   const Clock* clock = nullptr;
   RouterStore* store = nullptr;

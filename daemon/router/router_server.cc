@@ -135,6 +135,8 @@ absl::Status RouterServer::Build(const config::RouterConfig& config,
 
   env_.router_id = settings.agency_id;
   env_.max_envelope_bytes = config.limits.max_envelope_bytes;
+  env_.max_open_streams_per_agency = config.limits.max_open_streams_per_agency;
+  env_.stream_stall_timeout = config.limits.stream_stall_timeout;
   env_.retry = config.retry;
   env_.clock = options.clock;
   env_.store = store_.get();

@@ -16,16 +16,19 @@
 namespace handover::router {
 namespace {
 
+// Reads the upload's parts, each under the stall watchdog.
 class GrpcPartReader final : public PartReader {
  public:
-  explicit GrpcPartReader(grpc::ServerReader<handover::v1::EnvelopePart>* r)
-      : reader_(r) {}
+  GrpcPartReader(grpc::ServerReader<handover::v1::EnvelopePart>* r,
+                 rpc::StallWatchdog::Stream* watched)
+      : reader_(r), watched_(watched) {}
   bool Read(handover::v1::EnvelopePart* part) override {
-    return reader_->Read(part);
+    return watched_->Await([&] { return reader_->Read(part); });
   }
 
  private:
   grpc::ServerReader<handover::v1::EnvelopePart>* reader_;
+  rpc::StallWatchdog::Stream* watched_;
 };
 
 // The passing wording the node's outbox retries on ("disk", "full").
@@ -92,7 +95,12 @@ grpc::Status RouterService::SubmitEnvelope(
   absl::StatusOr<std::string> caller = Caller(*context);
   if (!caller.ok())
     return RefuseCaller(*env_, context, "SubmitEnvelope", caller.status());
-  GrpcPartReader parts(reader);
+  absl::StatusOr<rpc::OpenStreamLimiter::Slot> slot = streams_.Enter(*caller);
+  if (!slot.ok())
+    return Refuse(*env_, "SubmitEnvelope", *caller, slot.status());
+  rpc::StallWatchdog::Stream watched =
+      stalls_.Watch(context, absl::StrCat("SubmitEnvelope from ", *caller));
+  GrpcPartReader parts(reader, &watched);
   absl::StatusOr<bool> already_stored = envelopes_.Submit(*caller, &parts);
   if (!already_stored.ok()) {
     return Refuse(*env_, "SubmitEnvelope", *caller, already_stored.status());
@@ -108,6 +116,8 @@ grpc::Status RouterService::Connect(
   absl::StatusOr<std::string> caller = Caller(*context);
   if (!caller.ok())
     return RefuseCaller(*env_, context, "Connect", caller.status());
+  absl::StatusOr<rpc::OpenStreamLimiter::Slot> slot = streams_.Enter(*caller);
+  if (!slot.ok()) return Refuse(*env_, "Connect", *caller, slot.status());
   MailboxStream mailbox(env_, *caller, context, stream);
   absl::Status status = mailbox.Run();
   if (!status.ok() && status.code() != absl::StatusCode::kCancelled &&

@@ -12,6 +12,8 @@
 #include "router/notice_intake.h"
 #include "router/router_env.h"
 #include "router/withdrawal.h"
+#include "rpc/open_stream_limiter.h"
+#include "rpc/stall_watchdog.h"
 
 namespace handover::router {
 
@@ -19,7 +21,14 @@ class RouterService final : public handover::v1::Router::Service {
  public:
   // Borrows `env`, which must outlive the service.
   explicit RouterService(const RouterEnv* env)
-      : env_(env), envelopes_(env), notices_(env), withdrawals_(env) {}
+      : env_(env),
+        envelopes_(env),
+        notices_(env),
+        withdrawals_(env),
+        streams_(env->max_open_streams_per_agency,
+                 "[limits] max_open_streams_per_agency"),
+        stalls_(env->stream_stall_timeout, "[limits] stream_stall_timeout",
+                env->clock) {}
 
   grpc::Status GetDirectory(grpc::ServerContext* context,
                             const handover::v1::GetDirectoryRequest* request,
@@ -51,6 +60,10 @@ class RouterService final : public handover::v1::Router::Service {
   EnvelopeIntake envelopes_;
   NoticeIntake notices_;
   Withdrawal withdrawals_;
+  // Streams (uploads and mailbox connections) each agency holds open, and
+  // uploads whose sender stalls: a slowloris node is bounded (CONFIG.md).
+  rpc::OpenStreamLimiter streams_;
+  rpc::StallWatchdog stalls_;
 };
 
 }  // namespace handover::router

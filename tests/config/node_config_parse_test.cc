@@ -47,6 +47,8 @@ max_envelope_bytes = "512MiB"
 max_bundle_json_bytes = 1048576
 max_attachments = 64
 submissions_per_minute_per_client = 120
+max_open_streams_per_client = 4
+stream_stall_timeout = "30s"
 
 [[clients]]
 name = "case-system"
@@ -100,6 +102,8 @@ TEST(NodeConfigParseTest, EveryFieldRoundTrips) {
   EXPECT_EQ(c.limits.max_bundle_json_bytes, 1048576u);
   EXPECT_EQ(c.limits.max_attachments, 64);
   EXPECT_EQ(c.limits.submissions_per_minute_per_client, 120);
+  EXPECT_EQ(c.limits.max_open_streams_per_client, 4);
+  EXPECT_EQ(c.limits.stream_stall_timeout, absl::Seconds(30));
   ASSERT_EQ(c.clients.size(), 2u);
   EXPECT_EQ(c.clients[0].name, "case-system");
   EXPECT_EQ(c.clients[0].role, ClientRole::kSubmitter);
@@ -122,6 +126,8 @@ TEST(NodeConfigParseTest, DefaultsApply) {
   EXPECT_EQ(c.limits.max_bundle_json_bytes, uint64_t{16} << 20);
   EXPECT_EQ(c.limits.max_attachments, 1024);
   EXPECT_EQ(c.limits.submissions_per_minute_per_client, 600);
+  EXPECT_EQ(c.limits.max_open_streams_per_client, 16);
+  EXPECT_EQ(c.limits.stream_stall_timeout, absl::Minutes(2));
   EXPECT_TRUE(c.clients.empty());
 }
 
@@ -330,6 +336,8 @@ max_envelope_bytes = "2GB"
 max_bundle_json_bytes = "32MiB"
 max_attachments = 5000
 submissions_per_minute_per_client = 0
+max_open_streams_per_client = 0
+stream_stall_timeout = "2h"
 )";
   EXPECT_THAT(
       StatusLines(ParseNodeConfig(text, "node.toml").status()),
@@ -362,7 +370,11 @@ submissions_per_minute_per_client = 0
           "node.toml:23: [limits] max_attachments: 5000 is out of range; it "
           "must be from 0 to 1024",
           "node.toml:24: [limits] submissions_per_minute_per_client: 0 is "
-          "out of range; it must be from 1 to 1000000"));
+          "out of range; it must be from 1 to 1000000",
+          "node.toml:25: [limits] max_open_streams_per_client: 0 is out of "
+          "range; it must be from 1 to 10000",
+          "node.toml:26: [limits] stream_stall_timeout: 2h is out of range; "
+          "it must be from 1s to 1h"));
 }
 
 TEST(NodeConfigParseTest, MaxBackoffBelowTheDefaultInitialIsRefused) {

@@ -32,6 +32,8 @@ max_backoff = "1h"
 multiplier = 3
 [limits]
 max_envelope_bytes = "1GiB"
+max_open_streams_per_agency = 32
+stream_stall_timeout = "5m"
 [delivery]
 default_ttl = "36h"
 ciphertext_retention = "7d"
@@ -51,6 +53,8 @@ ciphertext_retention = "7d"
   EXPECT_EQ(c.retry.max_backoff, absl::Hours(1));
   EXPECT_EQ(c.retry.multiplier, 3.0);
   EXPECT_EQ(c.limits.max_envelope_bytes, uint64_t{1} << 30);
+  EXPECT_EQ(c.limits.max_open_streams_per_agency, 32);
+  EXPECT_EQ(c.limits.stream_stall_timeout, absl::Minutes(5));
   EXPECT_EQ(c.delivery.default_ttl, absl::Hours(36));
   EXPECT_EQ(c.delivery.ciphertext_retention, absl::Hours(24 * 7));
 }
@@ -61,6 +65,8 @@ TEST(RouterConfigTest, DefaultsApply) {
   EXPECT_EQ(c.retry.max_backoff, absl::Minutes(5));
   EXPECT_EQ(c.retry.multiplier, 2.0);
   EXPECT_EQ(c.limits.max_envelope_bytes, uint64_t{2} << 30);
+  EXPECT_EQ(c.limits.max_open_streams_per_agency, 16);
+  EXPECT_EQ(c.limits.stream_stall_timeout, absl::Minutes(2));
   EXPECT_EQ(c.delivery.default_ttl, absl::Hours(24 * 5));
   EXPECT_EQ(c.delivery.ciphertext_retention, absl::Hours(24 * 30));
   EXPECT_EQ(c.log.tree_head_interval, absl::Minutes(10));
@@ -77,6 +83,20 @@ TEST(RouterConfigTest, LogTable) {
                                      "[log]\ntree_head_interval = \"0s\"\n",
                                  "r.toml")
                    .ok());
+}
+
+TEST(RouterConfigTest, StreamLimitsOutOfRangeAreRefused) {
+  EXPECT_THAT(
+      StatusLines(ParseRouterConfig(std::string(kMinimal) +
+                                        "[limits]\n"
+                                        "max_open_streams_per_agency = 10001\n"
+                                        "stream_stall_timeout = \"500ms\"\n",
+                                    "r.toml")
+                      .status()),
+      ElementsAre("r.toml:12: [limits] max_open_streams_per_agency: 10001 is "
+                  "out of range; it must be from 1 to 10000",
+                  "r.toml:13: [limits] stream_stall_timeout: 500ms is out of "
+                  "range; it must be from 1s to 1h"));
 }
 
 TEST(RouterConfigTest, MistakesAreAllReported) {

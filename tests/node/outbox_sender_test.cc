@@ -13,6 +13,7 @@
 #include "fake_router.h"
 #include "gtest/gtest.h"
 #include "link_fixture.h"
+#include "rpc/open_stream_limiter.h"
 #include "status_matchers.h"
 
 namespace handover::node {
@@ -157,6 +158,13 @@ TEST_F(OutboxSenderTest, ClassifiesRouterAnswers) {
       status(absl::StatusCode::kResourceExhausted, "router disk is full")));
   EXPECT_FALSE(IsPermanentUploadFailure(status(
       absl::StatusCode::kResourceExhausted, "submission rate limit reached")));
+  // The router's own wording when a node holds too many streams open.
+  rpc::OpenStreamLimiter streams(1, "[limits] max_open_streams_per_agency");
+  absl::StatusOr<rpc::OpenStreamLimiter::Slot> held = streams.Enter("a");
+  ASSERT_TRUE(held.ok());
+  const absl::Status too_many = streams.Enter("a").status();
+  ASSERT_EQ(too_many.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_FALSE(IsPermanentUploadFailure(too_many)) << too_many;
   EXPECT_TRUE(IsPermanentUploadFailure(
       status(absl::StatusCode::kUnauthenticated, "bad signature")));
   EXPECT_TRUE(IsPermanentUploadFailure(

@@ -98,7 +98,8 @@ SeenCall RecordingNodeService::last() const {
 }
 
 absl::StatusOr<std::unique_ptr<TestServer>> TestServer::Start(
-    const ServerTlsFiles& files, ClientCertPolicy policy) {
+    const ServerTlsFiles& files, ClientCertPolicy policy,
+    handover::v1::Node::Service* node) {
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
                    MakeServerCredentials(files, policy));
   std::unique_ptr<TestServer> server(new TestServer());
@@ -106,7 +107,7 @@ absl::StatusOr<std::unique_ptr<TestServer>> TestServer::Start(
   grpc::ServerBuilder builder;
   ConfigureBuilder(&builder);
   builder.AddListeningPort("127.0.0.1:0", credentials, &server->port_);
-  builder.RegisterService(&server->service_);
+  builder.RegisterService(node != nullptr ? node : &server->service_);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError("test server did not start");

@@ -57,9 +57,11 @@ class RecordingNodeService final : public handover::v1::Node::Service {
 
 class TestServer {
  public:
-  // Starts on 127.0.0.1 with a free port, health and reflection enabled.
+  // Starts on 127.0.0.1 with a free port, health and reflection enabled,
+  // serving `node` (which must outlive the server) if given, else service().
   static absl::StatusOr<std::unique_ptr<TestServer>> Start(
-      const ServerTlsFiles& files, ClientCertPolicy policy);
+      const ServerTlsFiles& files, ClientCertPolicy policy,
+      handover::v1::Node::Service* node = nullptr);
   ~TestServer();
 
   std::string address() const;

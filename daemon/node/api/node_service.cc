@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "common/disk_full.h"
 #include "node/api/alert_calls.h"
 #include "node/api/log_calls.h"
@@ -63,9 +64,20 @@ NodeService::NodeService(NodeServiceEnv env)
     : env_(std::move(env)),
       auth_(env_.clients),
       limiter_(env_.limits.submissions_per_minute_per_client, env_.clock),
+      streams_(env_.limits.max_open_streams_per_client,
+               "[limits] max_open_streams_per_client"),
+      stalls_(env_.limits.stream_stall_timeout, "[limits] stream_stall_timeout",
+              env_.clock),
       submit_(&env_, &limiter_),
       submit_move_(&env_, &limiter_),
       fetch_(&env_) {}
+
+rpc::StallWatchdog::Stream NodeService::Watch(grpc::ServerContext* context,
+                                              NodeRpc rpc,
+                                              const Caller& caller) {
+  return stalls_.Watch(
+      context, absl::StrCat(NodeRpcName(rpc), " by client ", caller.name));
+}
 
 grpc::Status NodeService::SubmitTransfer(
     grpc::ServerContext* context,
@@ -74,8 +86,12 @@ grpc::Status NodeService::SubmitTransfer(
   constexpr NodeRpc kRpc = NodeRpc::kSubmitTransfer;
   Caller caller;
   if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
-  auto read = [reader](handover::v1::SubmitTransferRequest* request) {
-    return reader->Read(request);
+  absl::StatusOr<rpc::OpenStreamLimiter::Slot> slot =
+      streams_.Enter(caller.name);
+  if (!slot.ok()) return Finish(kRpc, caller.name, slot.status());
+  rpc::StallWatchdog::Stream watched = Watch(context, kRpc, caller);
+  auto read = [reader, &watched](handover::v1::SubmitTransferRequest* request) {
+    return watched.Await([&] { return reader->Read(request); });
   };
   return Reply(kRpc, caller.name, submit_.Handle(caller, read), response);
 }
@@ -96,8 +112,12 @@ grpc::Status NodeService::FetchTransfer(
   constexpr NodeRpc kRpc = NodeRpc::kFetchTransfer;
   Caller caller;
   if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
-  auto write = [writer](const FetchTransferResponse& response) {
-    return writer->Write(response);
+  absl::StatusOr<rpc::OpenStreamLimiter::Slot> slot =
+      streams_.Enter(caller.name);
+  if (!slot.ok()) return Finish(kRpc, caller.name, slot.status());
+  rpc::StallWatchdog::Stream watched = Watch(context, kRpc, caller);
+  auto write = [writer, &watched](const FetchTransferResponse& response) {
+    return watched.Await([&] { return writer->Write(response); });
   };
   return Finish(kRpc, caller.name, fetch_.Handle(caller, *request, write));
 }
@@ -130,8 +150,12 @@ grpc::Status NodeService::SubmitMove(
   constexpr NodeRpc kRpc = NodeRpc::kSubmitMove;
   Caller caller;
   if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
-  auto read = [reader](handover::v1::SubmitMoveRequest* request) {
-    return reader->Read(request);
+  absl::StatusOr<rpc::OpenStreamLimiter::Slot> slot =
+      streams_.Enter(caller.name);
+  if (!slot.ok()) return Finish(kRpc, caller.name, slot.status());
+  rpc::StallWatchdog::Stream watched = Watch(context, kRpc, caller);
+  auto read = [reader, &watched](handover::v1::SubmitMoveRequest* request) {
+    return watched.Await([&] { return reader->Read(request); });
   };
   return Reply(kRpc, caller.name, submit_move_.Handle(caller, read), response);
 }
@@ -152,6 +176,9 @@ grpc::Status NodeService::WatchAlerts(
   constexpr NodeRpc kRpc = NodeRpc::kWatchAlerts;
   Caller caller;
   if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
+  absl::StatusOr<rpc::OpenStreamLimiter::Slot> slot =
+      streams_.Enter(caller.name);
+  if (!slot.ok()) return Finish(kRpc, caller.name, slot.status());
   spdlog::info("WatchAlerts: client {} watching after cursor {}", caller.name,
                request->after_cursor());
   auto write = [writer](const handover::v1::AlertEvent& event) {
@@ -236,8 +263,12 @@ grpc::Status NodeService::ExportLog(
   constexpr NodeRpc kRpc = NodeRpc::kExportLog;
   Caller caller;
   if (auto refused = Admit(auth_, *context, kRpc, &caller)) return *refused;
-  auto write = [writer](const handover::v1::ExportLogChunk& chunk) {
-    return writer->Write(chunk);
+  absl::StatusOr<rpc::OpenStreamLimiter::Slot> slot =
+      streams_.Enter(caller.name);
+  if (!slot.ok()) return Finish(kRpc, caller.name, slot.status());
+  rpc::StallWatchdog::Stream watched = Watch(context, kRpc, caller);
+  auto write = [writer, &watched](const handover::v1::ExportLogChunk& chunk) {
+    return watched.Await([&] { return writer->Write(chunk); });
   };
   return Finish(kRpc, caller.name, api::ExportLog(env_, write));
 }

@@ -18,10 +18,13 @@
 #include "handover/v1/node.grpc.pb.h"
 #include "node/api/client_auth.h"
 #include "node/api/fetch_transfer.h"
+#include "node/api/node_rpc.h"
 #include "node/api/node_service_env.h"
 #include "node/api/rate_limiter.h"
 #include "node/api/submit_move.h"
 #include "node/api/submit_transfer.h"
+#include "rpc/open_stream_limiter.h"
+#include "rpc/stall_watchdog.h"
 
 namespace handover::node::api {
 
@@ -99,9 +102,18 @@ class NodeService final : public handover::v1::Node::Service {
       handover::v1::ListRecalledTransfersResponse* response) override;
 
  private:
+  // Puts a streaming call under the stall watchdog, named for its log line.
+  rpc::StallWatchdog::Stream Watch(grpc::ServerContext* context, NodeRpc rpc,
+                                   const Caller& caller);
+
   const NodeServiceEnv env_;
   const ClientAuthenticator auth_;
   RateLimiter limiter_;
+  // Streaming calls each client holds open (a slow or stalled client's
+  // streams are bounded; see docs/CONFIG.md).
+  rpc::OpenStreamLimiter streams_;
+  // Cancels an upload or download whose client stalls (docs/CONFIG.md).
+  rpc::StallWatchdog stalls_;
   const SubmitTransferHandler submit_;
   const SubmitMoveHandler submit_move_;
   const FetchTransferHandler fetch_;

@@ -8,6 +8,9 @@
 namespace handover::integration {
 namespace {
 
+// The tests in hostile_slowloris_test.cc, counted among the inputs tried.
+constexpr int kSlowlorisTests = 4;
+
 const char* ViaName(Via via) {
   switch (via) {
     case Via::kNodeApi:
@@ -86,8 +89,10 @@ std::string CatalogueMarkdown(const std::vector<HostileCase>& rows,
       "but for the one REJECTED entry the router logs when it refuses an "
       "upload. It also checks both daemons still answer.\n\n",
       rows.size(), " inputs in the catalogue, ", matrix_denials,
-      " role denials in the matrix, plus the flood: ",
-      rows.size() + matrix_denials + 1, " hostile inputs in all.\n\n",
+      " role denials in the matrix, plus the flood and the ", kSlowlorisTests,
+      " slowloris tests (below): ",
+      rows.size() + matrix_denials + 1 + kSlowlorisTests,
+      " hostile inputs in all.\n\n",
       "| # | input | delivered how | expected | what proves nothing was "
       "stored |\n|---|---|---|---|---|\n");
   int n = 0;

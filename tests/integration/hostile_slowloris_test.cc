@@ -1,0 +1,319 @@
+// Slowloris clients: streams opened and then held without progress, against
+// the real daemons. Each daemon bounds how many streams one client (node)
+// or agency (router) holds open, and cancels a stream that keeps it waiting
+// longer than [limits] stream_stall_timeout; either way nothing is stored
+// and every other client is still served.
+#include <grpcpp/grpcpp.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+#include "handover/v1/node.grpc.pb.h"
+#include "handover/v1/router.grpc.pb.h"
+#include "harness/hostile_inputs.h"
+#include "harness/network_test.h"
+#include "hostile/catalogue.h"
+
+namespace handover::integration {
+namespace {
+
+namespace v1 = handover::v1;
+
+// One client-streaming call, opened and then left as the test says.
+template <typename Request, typename Response>
+struct HeldStream {
+  grpc::ClientContext context;
+  Response response;
+  std::unique_ptr<grpc::ClientWriter<Request>> writer;
+};
+using HeldSubmit =
+    HeldStream<v1::SubmitTransferRequest, v1::SubmitTransferResponse>;
+using HeldUpload = HeldStream<v1::EnvelopePart, v1::SubmitEnvelopeResponse>;
+
+// Generous: a stream the daemon fails to end shows as DEADLINE_EXCEEDED.
+void SetDeadline(grpc::ClientContext* context) {
+  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Minutes(2)));
+}
+
+// A submission that declares one 1 MiB attachment, sends 1 KiB of it and
+// then sends nothing more.
+std::unique_ptr<HeldSubmit> StallSubmission(v1::Node::Stub& stub,
+                                            const std::string& token) {
+  auto held = std::make_unique<HeldSubmit>();
+  SetDeadline(&held->context);
+  held->context.AddMetadata("authorization", "Bearer " + token);
+  held->writer = stub.SubmitTransfer(&held->context, &held->response);
+  v1::SubmitTransferRequest start;
+  start.mutable_start()->set_idempotency_key("slowloris-" + RandomHex(8));
+  start.mutable_start()->add_recipients(kBirmingham);
+  *start.mutable_start()->mutable_bundle() = MinimalBundle("REF-SLOWLORIS");
+  v1::AttachmentDescriptor* attachment =
+      start.mutable_start()->add_attachments();
+  attachment->set_name("notes.pdf");
+  attachment->set_media_type("application/pdf");
+  attachment->set_size(1 << 20);
+  held->writer->Write(start);
+  v1::SubmitTransferRequest data;
+  data.mutable_attachment_data()->set_data(std::string(1024, 'x'));
+  held->writer->Write(data);
+  return held;
+}
+
+// A genuine envelope's head, sent as `as`, and then nothing more.
+std::unique_ptr<HeldUpload> StallUpload(v1::Router::Stub& stub,
+                                        const v1::EnvelopePart& head) {
+  auto held = std::make_unique<HeldUpload>();
+  SetDeadline(&held->context);
+  held->writer = stub.SubmitEnvelope(&held->context, &held->response);
+  held->writer->Write(head);
+  return held;
+}
+
+// A stream that ends at once: refused over the limit, otherwise admitted and
+// refused by the handler for having no content.
+grpc::Status ProbeSubmit(v1::Node::Stub& stub, const std::string& token) {
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  if (!token.empty()) {
+    context.AddMetadata("authorization", "Bearer " + token);
+  }
+  v1::SubmitTransferResponse response;
+  auto writer = stub.SubmitTransfer(&context, &response);
+  writer->WritesDone();
+  return writer->Finish();
+}
+
+grpc::Status ProbeUpload(v1::Router::Stub& stub) {
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  v1::SubmitEnvelopeResponse response;
+  auto writer = stub.SubmitEnvelope(&context, &response);
+  writer->WritesDone();
+  return writer->Finish();
+}
+
+// Probes until `wanted` holds for the answer (the held streams reach the
+// daemon in their own time), at most 30 s; returns the last answer.
+grpc::Status ProbeUntil(const std::function<grpc::Status()>& probe,
+                        const std::function<bool(const grpc::Status&)>& wanted) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  grpc::Status status = probe();
+  while (!wanted(status) && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(50));
+    status = probe();
+  }
+  return status;
+}
+
+bool OverLimit(const grpc::Status& s) {
+  return s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED;
+}
+bool UnderLimit(const grpc::Status& s) { return !OverLimit(s); }
+
+// Temporary files left under `dir` (".NAME.tmp-XXXXXX").
+std::vector<std::string> TemporaryFiles(const std::string& dir) {
+  std::vector<std::string> found;
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (absl::StrContains(name, ".tmp-")) found.push_back(entry.path());
+  }
+  return found;
+}
+
+class SlowlorisTest : public NetworkTest {};
+
+TEST_F(SlowlorisTest, NodeBoundsEachClientsOpenStreams) {
+  ASSERT_NO_FATAL_FAILURE(CreateNetwork(HostileNetworkOptions()));
+  net().node_settings(kStockport).extra_toml =
+      "\n[limits]\nmax_open_streams_per_client = 3\n";
+  ASSERT_OK(net().StartAll());
+  ASSERT_OK_AND_ASSIGN(const StoreCounts before,
+                       CountStoresWhenQuiet(net(), Wait()));
+  const std::string token = net().Token(kStockport, Role::kSubmitter);
+  auto stub = v1::Node::NewStub(net().NodeChannel(kStockport, ""));
+
+  std::vector<std::unique_ptr<HeldSubmit>> held;
+  for (int i = 0; i < 3; ++i) held.push_back(StallSubmission(*stub, token));
+  const grpc::Status refused =
+      ProbeUntil([&] { return ProbeSubmit(*stub, token); }, OverLimit);
+  ASSERT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << refused.error_message();
+  EXPECT_TRUE(absl::StrContains(
+      refused.error_message(),
+      "already has the most open streams allowed (3, set by [limits] "
+      "max_open_streams_per_client); try again later"))
+      << refused.error_message();
+
+  // The case system (its own client) still gets a stream, and the held-up
+  // client's own unary calls are still answered.
+  auto case_system = v1::Node::NewStub(net().NodeChannel(kStockport,
+                                                         "case-system"));
+  const grpc::Status other = ProbeSubmit(*case_system, "");
+  EXPECT_EQ(other.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << other.error_message();
+  EXPECT_EQ(net().Client(kStockport, Role::kSubmitter)
+                ->Status(RandomHex(16))
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+
+  // The slowloris gives up: its places come back and nothing it sent was
+  // kept, not even a temporary file.
+  for (auto& stream : held) {
+    stream->context.TryCancel();
+    EXPECT_EQ(stream->writer->Finish().error_code(),
+              grpc::StatusCode::CANCELLED);
+  }
+  const grpc::Status freed =
+      ProbeUntil([&] { return ProbeSubmit(*stub, token); }, UnderLimit);
+  EXPECT_EQ(freed.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << freed.error_message();
+  ASSERT_OK_AND_ASSIGN(const StoreCounts after,
+                       CountStoresWhenQuiet(net(), Wait()));
+  EXPECT_EQ(before.ChangesTo(after), "") << "a held stream stored something";
+  EXPECT_TRUE(TemporaryFiles(net().NodeDataDir(kStockport)).empty());
+  ASSERT_OK(Send(kStockport, {kBirmingham}, "REF-AFTER").status());
+}
+
+TEST_F(SlowlorisTest, NodeCancelsAStalledUploadButNotASlowOne) {
+  ASSERT_NO_FATAL_FAILURE(CreateNetwork(HostileNetworkOptions()));
+  net().node_settings(kStockport).extra_toml =
+      "\n[limits]\nstream_stall_timeout = \"3s\"\n";
+  ASSERT_OK(net().StartAll());
+  ASSERT_OK_AND_ASSIGN(const StoreCounts before,
+                       CountStoresWhenQuiet(net(), Wait()));
+  const std::string token = net().Token(kStockport, Role::kSubmitter);
+  auto stub = v1::Node::NewStub(net().NodeChannel(kStockport, ""));
+
+  std::unique_ptr<HeldSubmit> stalled = StallSubmission(*stub, token);
+  EXPECT_EQ(stalled->writer->Finish().error_code(),
+            grpc::StatusCode::CANCELLED);
+  EXPECT_TRUE(absl::StrContains(
+      net().node_process(kStockport).ReadLog(),
+      "cancelled, the client sent or took nothing for"));
+  ASSERT_OK_AND_ASSIGN(const StoreCounts after,
+                       CountStoresWhenQuiet(net(), Wait()));
+  EXPECT_EQ(before.ChangesTo(after), "") << "a stalled upload was stored";
+  EXPECT_TRUE(TemporaryFiles(net().NodeDataDir(kStockport)).empty());
+
+  // A slow client that keeps sending, 1 KiB every 300 ms for 3 s in all,
+  // is not cut off: only a wait longer than the timeout is.
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  context.AddMetadata("authorization", "Bearer " + token);
+  v1::SubmitTransferResponse response;
+  auto writer = stub->SubmitTransfer(&context, &response);
+  v1::SubmitTransferRequest start;
+  start.mutable_start()->set_idempotency_key("slow-" + RandomHex(8));
+  start.mutable_start()->add_recipients(kBirmingham);
+  *start.mutable_start()->mutable_bundle() = MinimalBundle("REF-SLOW");
+  v1::AttachmentDescriptor* attachment =
+      start.mutable_start()->add_attachments();
+  attachment->set_name("notes.txt");
+  attachment->set_media_type("text/plain");
+  attachment->set_size(10 * 1024);
+  ASSERT_TRUE(writer->Write(start));
+  v1::SubmitTransferRequest data;
+  data.mutable_attachment_data()->set_data(std::string(1024, 'y'));
+  for (int i = 0; i < 10; ++i) {
+    absl::SleepFor(absl::Milliseconds(300));
+    ASSERT_TRUE(writer->Write(data)) << "cut off after " << i << " KiB";
+  }
+  writer->WritesDone();
+  const grpc::Status done = writer->Finish();
+  ASSERT_TRUE(done.ok()) << done.error_message();
+  EXPECT_FALSE(response.transfer_id().empty());
+}
+
+class RouterSlowlorisTest : public SlowlorisTest {
+ protected:
+  // The head of a genuine envelope from the police force, which runs no
+  // node here, so no stream of its own competes with the test's.
+  v1::EnvelopePart PoliceHead() {
+    absl::StatusOr<RawEnvelope> envelope = SealRawEnvelope(
+        net().Identity(kPolice),
+        {net().Identity(kBirmingham).public_identity()}, "REF-SLOWLORIS", {},
+        Scratch("police-" + RandomHex(4) + ".hov"));
+    EXPECT_TRUE(envelope.ok()) << envelope.status();
+    return envelope.ok() ? PartsOf(*envelope).front() : v1::EnvelopePart();
+  }
+};
+
+TEST_F(RouterSlowlorisTest, RouterBoundsEachAgencysOpenStreams) {
+  ASSERT_NO_FATAL_FAILURE(CreateNetwork(HostileNetworkOptions()));
+  net().router_settings().extra_toml =
+      "\n[limits]\nmax_open_streams_per_agency = 2\n";
+  ASSERT_OK(net().StartAll());
+  ASSERT_OK_AND_ASSIGN(const StoreCounts before,
+                       CountStoresWhenQuiet(net(), Wait()));
+  auto police = v1::Router::NewStub(net().RouterChannel(kPolice));
+  const v1::EnvelopePart head = PoliceHead();
+
+  std::vector<std::unique_ptr<HeldUpload>> held;
+  for (int i = 0; i < 2; ++i) held.push_back(StallUpload(*police, head));
+  const grpc::Status refused =
+      ProbeUntil([&] { return ProbeUpload(*police); }, OverLimit);
+  ASSERT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << refused.error_message();
+  EXPECT_EQ(refused.error_message(),
+            absl::StrCat("'", kPolice,
+                         "' already has the most open streams allowed (2, "
+                         "set by [limits] max_open_streams_per_agency); try "
+                         "again later, once one has finished"));
+
+  // Another agency's upload is admitted (and refused only for being empty).
+  auto stockport = v1::Router::NewStub(net().RouterChannel(kStockport));
+  const grpc::Status other = ProbeUpload(*stockport);
+  EXPECT_EQ(other.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << other.error_message();
+
+  for (auto& stream : held) {
+    stream->context.TryCancel();
+    EXPECT_EQ(stream->writer->Finish().error_code(),
+              grpc::StatusCode::CANCELLED);
+  }
+  const grpc::Status freed =
+      ProbeUntil([&] { return ProbeUpload(*police); }, UnderLimit);
+  EXPECT_EQ(freed.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << freed.error_message();
+  ASSERT_OK_AND_ASSIGN(const StoreCounts after,
+                       CountStoresWhenQuiet(net(), Wait()));
+  EXPECT_EQ(before.ChangesTo(after), "") << "a held upload stored something";
+  EXPECT_GT(after.router_refusals, before.router_refusals)
+      << "the refusal over the limit is on record";
+  EXPECT_TRUE(TemporaryFiles(net().RouterDataDir()).empty());
+}
+
+TEST_F(RouterSlowlorisTest, RouterCancelsAStalledUpload) {
+  ASSERT_NO_FATAL_FAILURE(CreateNetwork(HostileNetworkOptions()));
+  net().router_settings().extra_toml =
+      "\n[limits]\nstream_stall_timeout = \"3s\"\n";
+  ASSERT_OK(net().StartAll());
+  ASSERT_OK_AND_ASSIGN(const StoreCounts before,
+                       CountStoresWhenQuiet(net(), Wait()));
+  auto police = v1::Router::NewStub(net().RouterChannel(kPolice));
+  std::unique_ptr<HeldUpload> stalled = StallUpload(*police, PoliceHead());
+  EXPECT_EQ(stalled->writer->Finish().error_code(),
+            grpc::StatusCode::CANCELLED);
+  EXPECT_TRUE(absl::StrContains(
+      net().router_process().ReadLog(),
+      absl::StrCat("SubmitEnvelope from ", kPolice,
+                   ": cancelled, the client sent or took nothing for")));
+  ASSERT_OK_AND_ASSIGN(const StoreCounts after,
+                       CountStoresWhenQuiet(net(), Wait()));
+  EXPECT_EQ(before.ChangesTo(after), "") << "a stalled upload was stored";
+  EXPECT_TRUE(TemporaryFiles(net().RouterDataDir()).empty());
+  // The router still takes a genuine transfer.
+  ASSERT_OK(Send(kStockport, {kBirmingham}, "REF-AFTER").status());
+}
+
+}  // namespace
+}  // namespace handover::integration
