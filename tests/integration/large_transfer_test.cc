@@ -54,9 +54,9 @@ TEST_F(LargeTransferTest, TwoHundredMebibyteAttachmentEndToEnd) {
   EXPECT_EQ(got_hash, sent_hash);
   unlink(fetched.attachment_paths[0].c_str());
 
-  if (BuiltWithAddressSanitizer()) {
-    std::cerr << "not checking peak memory: AddressSanitizer's shadow "
-                 "memory would dominate it\n";
+  if (BuiltWithAddressSanitizer() || BuiltWithThreadSanitizer()) {
+    std::cerr << "not checking peak memory: the sanitizer's shadow memory "
+                 "would dominate it\n";
     return;
   }
   for (DaemonProcess* daemon :

@@ -19,22 +19,34 @@ std::string CliBinary() {
 
 std::string DemoCertsDir() { return HANDOVER_INTEGRATION_CERTS_DIR; }
 
+// GCC says __SANITIZE_ADDRESS__ / __SANITIZE_THREAD__, clang __has_feature.
+#if defined(__has_feature)
+#define HANDOVER_HAS_FEATURE(name) __has_feature(name)
+#else
+#define HANDOVER_HAS_FEATURE(name) 0
+#endif
+
 bool BuiltWithAddressSanitizer() {
-#if defined(__SANITIZE_ADDRESS__)
-  return true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if defined(__SANITIZE_ADDRESS__) || HANDOVER_HAS_FEATURE(address_sanitizer)
   return true;
 #else
   return false;
 #endif
+}
+
+bool BuiltWithThreadSanitizer() {
+#if defined(__SANITIZE_THREAD__) || HANDOVER_HAS_FEATURE(thread_sanitizer)
+  return true;
 #else
   return false;
 #endif
 }
 
 absl::Duration Scaled(absl::Duration base) {
-  double scale = BuiltWithAddressSanitizer() ? 4.0 : 1.0;
+  // ThreadSanitizer slows every memory access, more than AddressSanitizer.
+  double scale = BuiltWithThreadSanitizer()    ? 8.0
+                 : BuiltWithAddressSanitizer() ? 4.0
+                                               : 1.0;
   if (const char* env = std::getenv("HANDOVER_TIMEOUT_SCALE")) {
     const double factor = std::strtod(env, nullptr);
     if (factor > 0) scale *= factor;

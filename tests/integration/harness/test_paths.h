@@ -18,14 +18,17 @@ std::string CliBinary();
 // Read-only: tests copy them into their own directory.
 std::string DemoCertsDir();
 
-// `base` stretched for slow builds: x4 under sanitizers, and times the
-// HANDOVER_TIMEOUT_SCALE environment variable if it is set. Every wait in
-// the suite goes through this, so a slow machine fails no test.
+// `base` stretched for slow builds: x4 under AddressSanitizer, x8 under
+// ThreadSanitizer, and times the HANDOVER_TIMEOUT_SCALE environment
+// variable if it is set. Every wait in the suite goes through this, so a
+// slow machine fails no test.
 absl::Duration Scaled(absl::Duration base);
 
 // True when this binary (and so the daemons built beside it) runs under
 // AddressSanitizer, whose shadow memory makes resident-size checks moot.
 bool BuiltWithAddressSanitizer();
+// True under ThreadSanitizer, whose shadow memory does the same.
+bool BuiltWithThreadSanitizer();
 
 }  // namespace handover::integration
 
