@@ -42,7 +42,27 @@ void SetDeadline(grpc::ClientContext* context) {
   context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Minutes(2)));
 }
 
-// A submission that declares one 1 MiB attachment, sends 1 KiB of it and
+// The start of a submission to Birmingham declaring one text attachment of
+// `size` bytes, and a message of 1 KiB of it.
+v1::SubmitTransferRequest StartMessage(uint64_t size) {
+  v1::SubmitTransferRequest start;
+  start.mutable_start()->set_idempotency_key("slowloris-" + RandomHex(8));
+  start.mutable_start()->add_recipients(kBirmingham);
+  *start.mutable_start()->mutable_bundle() = MinimalBundle("REF-SLOWLORIS");
+  v1::AttachmentDescriptor* attachment =
+      start.mutable_start()->add_attachments();
+  attachment->set_name("notes.txt");
+  attachment->set_media_type("text/plain");
+  attachment->set_size(size);
+  return start;
+}
+v1::SubmitTransferRequest KibibyteMessage() {
+  v1::SubmitTransferRequest data;
+  data.mutable_attachment_data()->set_data(std::string(1024, 'x'));
+  return data;
+}
+
+// A submission that declares a 1 MiB attachment, sends 1 KiB of it and
 // then sends nothing more.
 std::unique_ptr<HeldSubmit> StallSubmission(v1::Node::Stub& stub,
                                             const std::string& token) {
@@ -50,19 +70,8 @@ std::unique_ptr<HeldSubmit> StallSubmission(v1::Node::Stub& stub,
   SetDeadline(&held->context);
   held->context.AddMetadata("authorization", "Bearer " + token);
   held->writer = stub.SubmitTransfer(&held->context, &held->response);
-  v1::SubmitTransferRequest start;
-  start.mutable_start()->set_idempotency_key("slowloris-" + RandomHex(8));
-  start.mutable_start()->add_recipients(kBirmingham);
-  *start.mutable_start()->mutable_bundle() = MinimalBundle("REF-SLOWLORIS");
-  v1::AttachmentDescriptor* attachment =
-      start.mutable_start()->add_attachments();
-  attachment->set_name("notes.pdf");
-  attachment->set_media_type("application/pdf");
-  attachment->set_size(1 << 20);
-  held->writer->Write(start);
-  v1::SubmitTransferRequest data;
-  data.mutable_attachment_data()->set_data(std::string(1024, 'x'));
-  held->writer->Write(data);
+  held->writer->Write(StartMessage(1 << 20));
+  held->writer->Write(KibibyteMessage());
   return held;
 }
 
@@ -220,18 +229,8 @@ TEST_F(SlowlorisTest, NodeCancelsAStalledUploadButNotASlowOne) {
   context.AddMetadata("authorization", "Bearer " + token);
   v1::SubmitTransferResponse response;
   auto writer = stub->SubmitTransfer(&context, &response);
-  v1::SubmitTransferRequest start;
-  start.mutable_start()->set_idempotency_key("slow-" + RandomHex(8));
-  start.mutable_start()->add_recipients(kBirmingham);
-  *start.mutable_start()->mutable_bundle() = MinimalBundle("REF-SLOW");
-  v1::AttachmentDescriptor* attachment =
-      start.mutable_start()->add_attachments();
-  attachment->set_name("notes.txt");
-  attachment->set_media_type("text/plain");
-  attachment->set_size(10 * 1024);
-  ASSERT_TRUE(writer->Write(start));
-  v1::SubmitTransferRequest data;
-  data.mutable_attachment_data()->set_data(std::string(1024, 'y'));
+  ASSERT_TRUE(writer->Write(StartMessage(10 * 1024)));
+  const v1::SubmitTransferRequest data = KibibyteMessage();
   for (int i = 0; i < 10; ++i) {
     absl::SleepFor(absl::Milliseconds(300));
     ASSERT_TRUE(writer->Write(data)) << "cut off after " << i << " KiB";
