@@ -156,8 +156,19 @@ TEST_F(NodeCoreStartTest, RemovesOutboxFilesNoPendingUploadRefersTo) {
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<NodeCore> core,
                        NodeCore::Start(config_));
   EXPECT_FALSE(std::filesystem::exists(orphan));
-  EXPECT_TRUE(std::filesystem::exists(pending_path));
   core->Stop();
+  if (std::filesystem::exists(pending_path)) return;
+  // On a slow machine the outbox may already have tried the upload: it then
+  // finds this stand-in envelope damaged, but never missing, since the
+  // start-up sweep left it alone.
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<NodeStore> store,
+                       OpenSqliteNodeStore(config_.node.data_dir + "/node.db"));
+  ASSERT_OK_AND_ASSIGN(auto record,
+                       store->GetTransfer(std::string(16, '\x01')));
+  ASSERT_TRUE(record.has_value());
+  ASSERT_EQ(record->recipients.size(), 1u);
+  EXPECT_EQ(record->recipients[0].reason,
+            "the sealed envelope in the outbox is damaged");
 }
 
 TEST_F(NodeCoreStartTest, RetentionDeletesOldContentTakenOn) {
