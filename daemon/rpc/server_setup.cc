@@ -10,6 +10,13 @@ namespace {
 // must accept that rather than answer "too many pings" and drop them.
 constexpr int kMinClientPingIntervalMs = 20 * 1000;
 
+// The server pings too, so a client whose host vanished without closing its
+// connection is noticed within about 80 s: its calls end and give back
+// their places among its open streams (open_stream_limiter.h). Without
+// this, such a stream would count against the client for hours.
+constexpr int kServerPingIntervalMs = 60 * 1000;
+constexpr int kServerPingTimeoutMs = 20 * 1000;
+
 }  // namespace
 
 void EnableHealthAndReflection() {
@@ -24,6 +31,12 @@ void ConfigureBuilder(grpc::ServerBuilder* builder) {
   builder->AddChannelArgument(
       GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
       kMinClientPingIntervalMs);
+  builder->AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
+                              kServerPingIntervalMs);
+  builder->AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+                              kServerPingTimeoutMs);
+  // An idle watch sends no data for hours; keep pinging through it.
+  builder->AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
 }
 
 }  // namespace handover::rpc

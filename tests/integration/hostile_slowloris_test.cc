@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "handover/v1/node.grpc.pb.h"
 #include "handover/v1/router.grpc.pb.h"
+#include "harness/flaky_proxy.h"
 #include "harness/hostile_inputs.h"
 #include "harness/network_test.h"
 #include "hostile/catalogue.h"
@@ -38,8 +39,10 @@ using HeldSubmit =
 using HeldUpload = HeldStream<v1::EnvelopePart, v1::SubmitEnvelopeResponse>;
 
 // Generous: a stream the daemon fails to end shows as DEADLINE_EXCEEDED.
-void SetDeadline(grpc::ClientContext* context) {
-  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Minutes(2)));
+// (The daemon enforces it too, so it also bounds how long a stream lasts.)
+void SetDeadline(grpc::ClientContext* context,
+                 absl::Duration timeout = absl::Minutes(2)) {
+  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
 }
 
 // The start of a submission to Birmingham declaring one text attachment of
@@ -64,10 +67,11 @@ v1::SubmitTransferRequest KibibyteMessage() {
 
 // A submission that declares a 1 MiB attachment, sends 1 KiB of it and
 // then sends nothing more.
-std::unique_ptr<HeldSubmit> StallSubmission(v1::Node::Stub& stub,
-                                            const std::string& token) {
+std::unique_ptr<HeldSubmit> StallSubmission(
+    v1::Node::Stub& stub, const std::string& token,
+    absl::Duration deadline = absl::Minutes(2)) {
   auto held = std::make_unique<HeldSubmit>();
-  SetDeadline(&held->context);
+  SetDeadline(&held->context, deadline);
   held->context.AddMetadata("authorization", "Bearer " + token);
   held->writer = stub.SubmitTransfer(&held->context, &held->response);
   held->writer->Write(StartMessage(1 << 20));
@@ -109,11 +113,11 @@ grpc::Status ProbeUpload(v1::Router::Stub& stub) {
 }
 
 // Probes until `wanted` holds for the answer (the held streams reach the
-// daemon in their own time), at most 30 s; returns the last answer.
-grpc::Status ProbeUntil(
-    const std::function<grpc::Status()>& probe,
-    const std::function<bool(const grpc::Status&)>& wanted) {
-  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+// daemon in their own time), at most `timeout`; returns the last answer.
+grpc::Status ProbeUntil(const std::function<grpc::Status()>& probe,
+                        const std::function<bool(const grpc::Status&)>& wanted,
+                        absl::Duration timeout = absl::Seconds(30)) {
+  const absl::Time deadline = absl::Now() + timeout;
   grpc::Status status = probe();
   while (!wanted(status) && absl::Now() < deadline) {
     absl::SleepFor(absl::Milliseconds(50));
@@ -207,6 +211,38 @@ TEST_F(SlowlorisTest, NodeBoundsEachClientsOpenStreams) {
       << freed.error_message();
   ASSERT_NO_FATAL_FAILURE(ExpectNothingStored());
   ASSERT_OK(Send(kStockport, {kBirmingham}, "REF-AFTER").status());
+}
+
+TEST_F(SlowlorisTest, AClientWhoseHostVanishesGivesItsPlaceBack) {
+  // One place per client, and no stall timeout to free it: only the node's
+  // keepalive pings can notice the client has gone.
+  ASSERT_NO_FATAL_FAILURE(StartWithLimits(
+      "max_open_streams_per_client = 1\nstream_stall_timeout = \"1h\"", ""));
+  const std::string token = net().Token(kStockport, Role::kSubmitter);
+  FlakyProxyOptions options;
+  options.target = net().node_process(kStockport).address();
+  options.faults_enabled = false;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<FlakyProxy> proxy,
+                       FlakyProxy::Start(options));
+  auto far = v1::Node::NewStub(UnlimitedChannel(net(), proxy->address(), ""));
+  // Its deadline is far beyond the test's, so it cannot free the place.
+  std::unique_ptr<HeldSubmit> held =
+      StallSubmission(*far, token, absl::Hours(1));
+  auto near = v1::Node::NewStub(net().NodeChannel(kStockport, ""));
+  const grpc::Status refused =
+      ProbeUntil([&] { return ProbeSubmit(*near, token); }, OverLimit);
+  ASSERT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << refused.error_message();
+
+  // The far host vanishes: its connection stays open, but nothing more
+  // crosses it, not even a close. Pings every 60 s, 20 s to answer.
+  proxy->set_frozen(true);
+  const grpc::Status freed = ProbeUntil(
+      [&] { return ProbeSubmit(*near, token); }, UnderLimit, absl::Minutes(4));
+  EXPECT_EQ(freed.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << freed.error_message();
+  ASSERT_NO_FATAL_FAILURE(ExpectNothingStored());
+  held->context.TryCancel();
 }
 
 TEST_F(SlowlorisTest, NodeCancelsAStalledUploadButNotASlowOne) {

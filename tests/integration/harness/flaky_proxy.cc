@@ -13,6 +13,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/posix_error.h"
 
 namespace handover::integration {
@@ -195,6 +196,10 @@ void FlakyProxy::Serve(int client_fd, Fate fate) {
     std::mt19937_64 rng(fate.seed);
     uint64_t moved = 0;
     while (!stopping_) {
+      if (frozen_) {
+        absl::SleepFor(absl::Milliseconds(20));
+        continue;
+      }
       pollfd fds[3] = {{client_fd, POLLIN, 0},
                        {upstream_fd, POLLIN, 0},
                        {wake_read_fd_, POLLIN, 0}};

@@ -75,6 +75,9 @@ class FlakyProxy {
   // connections made from now on forward faithfully; those already doomed
   // keep their budget.
   void set_faults_enabled(bool enabled) { faults_enabled_ = enabled; }
+  // Frozen: every connection stays open but nothing more is forwarded
+  // either way, as when a peer's host vanishes without closing anything.
+  void set_frozen(bool frozen) { frozen_ = frozen; }
 
  private:
   // How one connection will end, drawn when it is accepted.
@@ -103,6 +106,7 @@ class FlakyProxy {
   const std::string address_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> faults_enabled_;
+  std::atomic<bool> frozen_{false};
   std::atomic<uint64_t> connections_{0}, bytes_{0}, delays_{0}, cuts_{0},
       resets_{0};
 

@@ -9,7 +9,7 @@ namespace handover::integration {
 namespace {
 
 // The tests in hostile_slowloris_test.cc, counted among the inputs tried.
-constexpr int kSlowlorisTests = 4;
+constexpr int kSlowlorisTests = 5;
 
 const char* ViaName(Via via) {
   switch (via) {
