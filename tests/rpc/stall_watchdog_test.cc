@@ -61,9 +61,8 @@ class StallWatchdogTest : public ::testing::Test {
  protected:
   void Start(bool busy_after_first) {
     service_ = std::make_unique<WatchedService>(&watchdog_, busy_after_first);
-    auto server = TestServer::Start(DemoServerFiles(),
-                                    ClientCertPolicy::kRequireAndVerify,
-                                    service_.get());
+    auto server = TestServer::Start(
+        DemoServerFiles(), ClientCertPolicy::kRequireAndVerify, service_.get());
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     stub_ = handover::v1::Node::NewStub(
