@@ -49,6 +49,15 @@ std::optional<grpc::Status> Admit(const ClientAuthenticator& auth,
   return std::nullopt;
 }
 
+// Reads the client's next message, the wait timed by the stall watchdog.
+template <typename Request>
+auto WatchedRead(grpc::ServerReader<Request>* reader,
+                 rpc::StallWatchdog::Stream* watched) {
+  return [reader, watched](Request* request) {
+    return watched->Await([&] { return reader->Read(request); });
+  };
+}
+
 template <typename T>
 grpc::Status Reply(NodeRpc rpc, absl::string_view client,
                    absl::StatusOr<T> result, T* response) {
@@ -90,10 +99,8 @@ grpc::Status NodeService::SubmitTransfer(
       streams_.Enter(caller.name);
   if (!slot.ok()) return Finish(kRpc, caller.name, slot.status());
   rpc::StallWatchdog::Stream watched = Watch(context, kRpc, caller);
-  auto read = [reader, &watched](handover::v1::SubmitTransferRequest* request) {
-    return watched.Await([&] { return reader->Read(request); });
-  };
-  return Reply(kRpc, caller.name, submit_.Handle(caller, read), response);
+  return Reply(kRpc, caller.name,
+               submit_.Handle(caller, WatchedRead(reader, &watched)), response);
 }
 
 grpc::Status NodeService::ListInbox(
@@ -154,10 +161,9 @@ grpc::Status NodeService::SubmitMove(
       streams_.Enter(caller.name);
   if (!slot.ok()) return Finish(kRpc, caller.name, slot.status());
   rpc::StallWatchdog::Stream watched = Watch(context, kRpc, caller);
-  auto read = [reader, &watched](handover::v1::SubmitMoveRequest* request) {
-    return watched.Await([&] { return reader->Read(request); });
-  };
-  return Reply(kRpc, caller.name, submit_move_.Handle(caller, read), response);
+  return Reply(kRpc, caller.name,
+               submit_move_.Handle(caller, WatchedRead(reader, &watched)),
+               response);
 }
 
 grpc::Status NodeService::ListOverdue(
