@@ -38,11 +38,29 @@ using HeldSubmit =
     HeldStream<v1::SubmitTransferRequest, v1::SubmitTransferResponse>;
 using HeldUpload = HeldStream<v1::EnvelopePart, v1::SubmitEnvelopeResponse>;
 
+// For a failure message only: cancels each held stream and says how it
+// ended. CANCELLED means it was still open; anything else is why the daemon
+// ended it early.
+template <typename Held>
+std::string HowTheyEnded(const std::vector<std::unique_ptr<Held>>& held) {
+  std::string text = "held streams ended as:";
+  for (const auto& stream : held) {
+    stream->context.TryCancel();
+    const grpc::Status status = stream->writer->Finish();
+    absl::StrAppend(&text, " [", static_cast<int>(status.error_code()), " ",
+                    status.error_message(), "]");
+  }
+  return text;
+}
+
 // Generous: a stream the daemon fails to end shows as DEADLINE_EXCEEDED.
 // (The daemon enforces it too, so it also bounds how long a stream lasts.)
+// Waits for the channel to be ready, so that a first connection still
+// being made on a loaded machine does not end a call as UNAVAILABLE.
 void SetDeadline(grpc::ClientContext* context,
                  absl::Duration timeout = absl::Minutes(2)) {
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  context->set_wait_for_ready(true);
 }
 
 // The start of a submission to Birmingham declaring one text attachment of
@@ -74,8 +92,9 @@ std::unique_ptr<HeldSubmit> StallSubmission(
   SetDeadline(&held->context, deadline);
   held->context.AddMetadata("authorization", "Bearer " + token);
   held->writer = stub.SubmitTransfer(&held->context, &held->response);
-  held->writer->Write(StartMessage(1 << 20));
-  held->writer->Write(KibibyteMessage());
+  EXPECT_TRUE(held->writer->Write(StartMessage(1 << 20)) &&
+              held->writer->Write(KibibyteMessage()))
+      << "the held submission ended before it could stall";
   return held;
 }
 
@@ -85,7 +104,8 @@ std::unique_ptr<HeldUpload> StallUpload(v1::Router::Stub& stub,
   auto held = std::make_unique<HeldUpload>();
   SetDeadline(&held->context);
   held->writer = stub.SubmitEnvelope(&held->context, &held->response);
-  held->writer->Write(head);
+  EXPECT_TRUE(held->writer->Write(head))
+      << "the held upload ended before it could stall";
   return held;
 }
 
@@ -177,7 +197,7 @@ TEST_F(SlowlorisTest, NodeBoundsEachClientsOpenStreams) {
   const grpc::Status refused =
       ProbeUntil([&] { return ProbeSubmit(*stub, token); }, OverLimit);
   ASSERT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
-      << refused.error_message();
+      << refused.error_message() << "; " << HowTheyEnded(held);
   EXPECT_TRUE(absl::StrContains(
       refused.error_message(),
       "already has the most open streams allowed (3, set by [limits] "
@@ -302,7 +322,7 @@ TEST_F(RouterSlowlorisTest, RouterBoundsEachAgencysOpenStreams) {
   const grpc::Status refused =
       ProbeUntil([&] { return ProbeUpload(*police); }, OverLimit);
   ASSERT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
-      << refused.error_message();
+      << refused.error_message() << "; " << HowTheyEnded(held);
   EXPECT_EQ(refused.error_message(),
             absl::StrCat("'", kPolice,
                          "' already has the most open streams allowed (2, "
