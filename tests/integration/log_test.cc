@@ -294,6 +294,13 @@ TEST_F(LogTest, DeliveredTransferIsLoggedAtEveryHopWithoutCaseContent) {
     const bool per_copy = e.event() != v1::LOG_EVENT_KIND_SUBMITTED &&
                           e.event() != v1::LOG_EVENT_KIND_SEALED;
     EXPECT_EQ(e.recipient(), per_copy ? kBirmingham : "");
+    // Whoever asked for the transfer owns its first steps: the client's
+    // name from the node's config.
+    if (e.event() == v1::LOG_EVENT_KIND_SUBMITTED ||
+        e.event() == v1::LOG_EVENT_KIND_SEALED ||
+        e.event() == v1::LOG_EVENT_KIND_QUEUED) {
+      EXPECT_EQ(e.actor(), "token-submitter");
+    }
     EXPECT_EQ(e.size(), size);
     EXPECT_EQ(e.envelope_hash(), hash);
   }

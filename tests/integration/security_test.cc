@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -176,6 +177,28 @@ TEST_F(SecurityTest, PlainTextConnectionsFail) {
       net().RouterAs("")->GetDirectory();
   EXPECT_EQ(directory.status().code(), absl::StatusCode::kUnavailable)
       << directory.status();
+}
+
+// Each node knows only its own clients: a token another node issued, even
+// for the same role, is a stranger's.
+TEST_F(SecurityTest, ANodeRefusesAnotherNodesClientToken) {
+  ASSERT_NO_FATAL_FAILURE(StartNetwork());
+  // A call each role may make.
+  const std::vector<std::pair<Role, std::function<absl::Status(NodeClient&)>>>
+      calls = {
+          {Role::kReceiver,
+           [](NodeClient& c) { return c.ListInbox().status(); }},
+          {Role::kAdmin,
+           [](NodeClient& c) { return c.GetNodeInfo().status(); }},
+      };
+  for (const auto& [role, call] : calls) {
+    SCOPED_TRACE(RoleName(role));
+    ASSERT_OK(call(*net().Client(kBirmingham, role)));
+    NodeClient borrowed(net().NodeChannel(kStockport, ""),
+                        net().Token(kBirmingham, role), Wait());
+    const absl::Status refused = call(borrowed);
+    EXPECT_EQ(refused.code(), absl::StatusCode::kUnauthenticated) << refused;
+  }
 }
 
 // Every RPC of the local API, called by every kind of client. Allowed calls
