@@ -6,12 +6,12 @@
 // fetched copy live, may.
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/file_util.h"
 #include "gtest/gtest.h"
 #include "harness/network_test.h"
 
@@ -21,15 +21,12 @@ namespace {
 namespace v1 = handover::v1;
 namespace fs = std::filesystem;
 
-std::string ReadWhole(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
+// Far above any file a daemon writes in this test.
+constexpr uint64_t kMaxScannedFileBytes = uint64_t{64} << 20;
 
 // Every regular file under `root`, outside `excluded`, that contains any of
-// `secrets`, as "path (secret)".
+// `secrets`, as "path (secret)"; a file that cannot be read is listed too,
+// since it could hide one.
 std::vector<std::string> FilesHolding(const std::string& root,
                                       const fs::path& excluded,
                                       const std::vector<std::string>& secrets,
@@ -43,9 +40,15 @@ std::vector<std::string> FilesHolding(const std::string& root,
     }
     if (!it->is_regular_file()) continue;
     ++*files_read;
-    const std::string bytes = ReadWhole(it->path());
+    absl::StatusOr<std::string> bytes =
+        ReadFileBounded(it->path(), kMaxScannedFileBytes);
+    if (!bytes.ok()) {
+      found.push_back(absl::StrCat(it->path().string(), " (unreadable: ",
+                                   bytes.status().ToString(), ")"));
+      continue;
+    }
     for (const std::string& secret : secrets) {
-      if (bytes.find(secret) != std::string::npos) {
+      if (bytes->find(secret) != std::string::npos) {
         found.push_back(absl::StrCat(it->path().string(), " (", secret, ")"));
       }
     }
@@ -90,7 +93,12 @@ TEST_F(AtRestTest, NoDaemonWritesCaseContentToDiskOrLogs) {
   ASSERT_TRUE(fetched.ended);
   EXPECT_EQ(fetched.header.bundle().identity().family_name(), family_name);
   ASSERT_EQ(fetched.attachment_paths.size(), 1u);
-  EXPECT_EQ(ReadWhole(fetched.attachment_paths[0]), ReadWhole(source));
+  ASSERT_OK_AND_ASSIGN(
+      const std::string got,
+      ReadFileBounded(fetched.attachment_paths[0], kMaxScannedFileBytes));
+  ASSERT_OK_AND_ASSIGN(const std::string sent,
+                       ReadFileBounded(source, kMaxScannedFileBytes));
+  EXPECT_EQ(got, sent);
 
   // Stopped first, so every database is checkpointed and every log flushed.
   ASSERT_OK(net().StopNode(kStockport));

@@ -53,11 +53,12 @@ std::string HowTheyEnded(const std::vector<std::unique_ptr<Held>>& held) {
   return text;
 }
 
-// Generous: a stream the daemon fails to end shows as DEADLINE_EXCEEDED.
-// (The daemon enforces it too, so it also bounds how long a stream lasts.)
-// Waits for the channel to be ready, so that a first connection still
-// being made on a loaded machine does not end a call as UNAVAILABLE.
-void SetDeadline(grpc::ClientContext* context,
+// A generous deadline: a stream the daemon fails to end shows as
+// DEADLINE_EXCEEDED. (The daemon enforces it too, so it also bounds how
+// long a stream lasts.) And wait for the channel to be ready, so that a
+// first connection still being made on a loaded machine does not end a
+// call as UNAVAILABLE.
+void PrepareCall(grpc::ClientContext* context,
                  absl::Duration timeout = absl::Minutes(2)) {
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   context->set_wait_for_ready(true);
@@ -89,7 +90,7 @@ std::unique_ptr<HeldSubmit> StallSubmission(
     v1::Node::Stub& stub, const std::string& token,
     absl::Duration deadline = absl::Minutes(2)) {
   auto held = std::make_unique<HeldSubmit>();
-  SetDeadline(&held->context, deadline);
+  PrepareCall(&held->context, deadline);
   held->context.AddMetadata("authorization", "Bearer " + token);
   held->writer = stub.SubmitTransfer(&held->context, &held->response);
   EXPECT_TRUE(held->writer->Write(StartMessage(1 << 20)) &&
@@ -102,7 +103,7 @@ std::unique_ptr<HeldSubmit> StallSubmission(
 std::unique_ptr<HeldUpload> StallUpload(v1::Router::Stub& stub,
                                         const v1::EnvelopePart& head) {
   auto held = std::make_unique<HeldUpload>();
-  SetDeadline(&held->context);
+  PrepareCall(&held->context);
   held->writer = stub.SubmitEnvelope(&held->context, &held->response);
   EXPECT_TRUE(held->writer->Write(head))
       << "the held upload ended before it could stall";
@@ -113,7 +114,7 @@ std::unique_ptr<HeldUpload> StallUpload(v1::Router::Stub& stub,
 // refused by the handler for having no content.
 grpc::Status ProbeSubmit(v1::Node::Stub& stub, const std::string& token) {
   grpc::ClientContext context;
-  SetDeadline(&context);
+  PrepareCall(&context);
   if (!token.empty()) {
     context.AddMetadata("authorization", "Bearer " + token);
   }
@@ -125,7 +126,7 @@ grpc::Status ProbeSubmit(v1::Node::Stub& stub, const std::string& token) {
 
 grpc::Status ProbeUpload(v1::Router::Stub& stub) {
   grpc::ClientContext context;
-  SetDeadline(&context);
+  PrepareCall(&context);
   v1::SubmitEnvelopeResponse response;
   auto writer = stub.SubmitEnvelope(&context, &response);
   writer->WritesDone();
@@ -281,7 +282,7 @@ TEST_F(SlowlorisTest, NodeCancelsAStalledUploadButNotASlowOne) {
   // A slow client that keeps sending, 1 KiB every 300 ms for 3 s in all,
   // is not cut off: only a wait longer than the timeout is.
   grpc::ClientContext context;
-  SetDeadline(&context);
+  PrepareCall(&context);
   context.AddMetadata("authorization", "Bearer " + token);
   v1::SubmitTransferResponse response;
   auto writer = stub->SubmitTransfer(&context, &response);
